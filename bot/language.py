@@ -1,0 +1,171 @@
+"""Which language a message is in, and which language the conversation is in.
+
+Detection uses lingua restricted to the languages Wegwijs recognises, with a
+prior that favours the three chat languages, because a Flemish help desk
+mostly hears Dutch, French and English and short messages are ambiguous.
+The conversation language is sticky: one short or unclear message never
+flips it; an explicit request ("Nederlands", "français", "English") always does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+CHAT_LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
+DEFAULT_LANGUAGE = "nl"
+# Recognised, answered with a short message offering an interpreter.
+FOREIGN_LANGUAGES: tuple[str, ...] = ("ar", "tr", "pl", "ro", "uk", "ru", "es", "it", "de", "pt")
+RECOGNISED_LANGUAGES: tuple[str, ...] = CHAT_LANGUAGES + FOREIGN_LANGUAGES
+
+# Prior weight per language: the chat languages are far more likely here.
+_PRIOR = {code: (1.0 if code in CHAT_LANGUAGES else 0.35) for code in RECOGNISED_LANGUAGES}
+
+# Words that are (nearly) only Flemish/Dutch chat forms; lingua has never seen most.
+_DUTCH_MARKERS = frozenset(
+    "kheb khad kzen kzal kga kwil kweet kben ni niet nog ge gij gulle het een ik mijn mij "
+    "zijn zen hebben heb heeft hebt wil moet kunt ook maar wat hoe geen geld huur schulden "
+    "deurwaarder ocmw mutualiteit ziekenfonds leefloon amai allez alstublieft bedankt dank "
+    "goeiedag goeiemiddag neen nee".split()
+)
+
+_EXPLICIT_SWITCH = {
+    "nl": ("nederlands", "neerlandais", "dutch", "vlaams", "in het nederlands", "flamand"),
+    "fr": ("francais", "frans", "french", "en francais", "in het frans", "in french"),
+    "en": ("english", "engels", "anglais", "in english", "in het engels", "en anglais"),
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(_fold(text))
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """The detected language of one message, or None when it cannot be told."""
+
+    code: Optional[str]
+    confidence: float
+    ranking: tuple[tuple[str, float], ...] = field(default=())
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "confidence": round(self.confidence, 4),
+            "ranking": [[code, round(value, 4)] for code, value in self.ranking[:3]],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Optional[dict]) -> "LanguageGuess":
+        if not data:
+            return cls(None, 0.0)
+        ranking = tuple((str(c), float(v)) for c, v in data.get("ranking") or [])
+        return cls(data.get("code"), float(data.get("confidence") or 0.0), ranking)
+
+
+def has_non_latin_script(text: str) -> bool:
+    return any(ch.isalpha() and ord(ch) > 0x24F for ch in text)
+
+
+class LanguageDetector:
+    """lingua, restricted to RECOGNISED_LANGUAGES, with the chat-language prior."""
+
+    def __init__(self, languages: Iterable[str] = RECOGNISED_LANGUAGES) -> None:
+        from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+        self._codes = tuple(languages)
+        lingua_languages = [
+            Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in self._codes
+        ]
+        self._detector = (
+            LanguageDetectorBuilder.from_languages(*lingua_languages)
+            .with_preloaded_language_models()
+            .build()
+        )
+
+    def detect(self, text: str) -> LanguageGuess:
+        tokens = words(text)
+        letters = sum(len(t) for t in tokens)
+        if letters < 2:
+            return LanguageGuess(None, 0.0)
+        values = self._detector.compute_language_confidence_values(text)
+        scores = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
+        dutch_hits = sum(1 for t in tokens if t in _DUTCH_MARKERS)
+        weighted = {}
+        for code in self._codes:
+            weight = _PRIOR.get(code, 0.35)
+            if code == "nl" and dutch_hits:
+                # Flemish chat forms ("kheb ni") look like nothing lingua knows.
+                weight *= 1.0 + 2.0 * dutch_hits / len(tokens)
+            weighted[code] = scores.get(code, 0.0) * weight
+        total = sum(weighted.values()) or 1.0
+        ranking = tuple(sorted(((c, v / total) for c, v in weighted.items()), key=lambda cv: -cv[1]))
+        best, confidence = ranking[0]
+        return LanguageGuess(best, confidence, ranking)
+
+
+def explicit_language_request(text: str) -> Optional[str]:
+    """The chat language a short message explicitly asks for, if any.
+
+    Only short messages count: "my letter is in French" is not a request.
+    """
+    tokens = words(text)
+    if not tokens or len(tokens) > 6:
+        return None
+    folded = " ".join(tokens)
+    for code, phrases in _EXPLICIT_SWITCH.items():
+        for phrase in phrases:
+            if re.search(rf"(^| ){re.escape(phrase)}( |$)", folded):
+                return code
+    return None
+
+
+@dataclass(frozen=True)
+class LanguageDecision:
+    language: str  # the conversation language, always one of CHAT_LANGUAGES
+    foreign: Optional[str] = None  # a recognised language we do not chat in
+    switched: bool = False
+    explicit: bool = False
+
+
+def is_substantial(text: str) -> bool:
+    """Enough text to trust a detection that changes the conversation language."""
+    tokens = words(text)
+    return len(tokens) >= 3 and sum(len(t) for t in tokens) >= 12
+
+
+def is_trusted_foreign(text: str, guess: LanguageGuess) -> bool:
+    """A clear message in a language we recognise but do not chat in."""
+    if guess.code not in FOREIGN_LANGUAGES or guess.confidence < 0.6:
+        return False
+    return is_substantial(text) or has_non_latin_script(text)
+
+
+def decide_conversation_language(
+    current: Optional[str], text: str, guess: LanguageGuess
+) -> LanguageDecision:
+    """The conversation language after this message (sticky, see module doc)."""
+    requested = explicit_language_request(text)
+    if requested:
+        return LanguageDecision(requested, switched=requested != current, explicit=True)
+    base = current if current in CHAT_LANGUAGES else None
+    if guess.code is None:
+        return LanguageDecision(base or DEFAULT_LANGUAGE)
+    if guess.code in FOREIGN_LANGUAGES:
+        foreign = guess.code if is_trusted_foreign(text, guess) else None
+        return LanguageDecision(base or DEFAULT_LANGUAGE, foreign=foreign)
+    if base is None:
+        # First message: trust any clear detection, else the default.
+        language = guess.code if guess.confidence >= 0.5 else DEFAULT_LANGUAGE
+        return LanguageDecision(language, switched=False)
+    if guess.code != base and guess.confidence >= 0.8 and is_substantial(text):
+        return LanguageDecision(guess.code, switched=True)
+    return LanguageDecision(base)

@@ -1,0 +1,1 @@
+"""Triage of a help question: life domains, crisis, language."""

@@ -1,0 +1,100 @@
+"""One message's triage: language, life domains and crisis, combined.
+
+The same function serves the live assistant (through the NLU pipeline) and
+`wegwijs triage`, so what the CLI prints is what the assistant understood.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from bot.language import DEFAULT_LANGUAGE, LanguageGuess, is_trusted_foreign
+
+# The intent classifier's confidence in "crisis" above which the model alone
+# raises the crisis flag (the patterns raise it on their own too).
+CRISIS_MODEL_THRESHOLD = 0.5
+
+# Intents that, when the message also names a life domain, are really a help
+# question ("hallo, ik heb schulden").
+_HELP_QUESTION_OVERRIDABLE = {"greet", "need_help", "thank", "nlu_fallback"}
+
+CRISIS_INTENT = "crisis"
+FOREIGN_INTENT = "foreign_language"
+HELP_QUESTION_INTENT = "describe_problem"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    language: LanguageGuess
+    domains: tuple[str, ...]
+    crisis: bool
+    crisis_reasons: tuple[str, ...] = field(default=())
+    domain_scores: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "language": self.language.as_dict(),
+            "domains": list(self.domains),
+            "crisis": self.crisis,
+            "crisis_reasons": list(self.crisis_reasons),
+            "domain_scores": {d: round(s, 4) for d, s in self.domain_scores.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Optional[dict]) -> "Assessment":
+        data = data or {}
+        return cls(
+            language=LanguageGuess.from_dict(data.get("language")),
+            domains=tuple(data.get("domains") or ()),
+            crisis=bool(data.get("crisis")),
+            crisis_reasons=tuple(data.get("crisis_reasons") or ()),
+            domain_scores=dict(data.get("domain_scores") or {}),
+        )
+
+    def contract_line(self, text: str) -> dict:
+        """The `wegwijs triage` output line (contracts §2)."""
+        return {
+            "text": text,
+            # An undecidable message ("2", an emoji) is read as the default language.
+            "lang": self.language.code or DEFAULT_LANGUAGE,
+            "domains": list(self.domains),
+            "crisis": self.crisis,
+        }
+
+
+def assess(
+    language: LanguageGuess,
+    domains: tuple[str, ...],
+    domain_scores: dict[str, float],
+    pattern_categories: list[str],
+    crisis_intent_confidence: float,
+) -> Assessment:
+    reasons = list(pattern_categories)
+    if crisis_intent_confidence >= CRISIS_MODEL_THRESHOLD:
+        reasons.append("model")
+    return Assessment(
+        language=language,
+        domains=domains,
+        crisis=bool(reasons),
+        crisis_reasons=tuple(reasons),
+        domain_scores=domain_scores,
+    )
+
+
+def routed_intent(intent: str, text: str, assessment: Assessment) -> str:
+    """The intent the dialogue should act on, given the assessment.
+
+    A crisis always comes first; then a clear message in a language we do not
+    chat in; then a greeting or vague request that names a life domain.
+    """
+    if assessment.crisis:
+        return CRISIS_INTENT
+    if is_trusted_foreign(text, assessment.language):
+        return FOREIGN_INTENT
+    if intent == FOREIGN_INTENT:
+        # The classifier thinks foreign, the language detector does not agree.
+        return HELP_QUESTION_INTENT if assessment.domains else "nlu_fallback"
+    if assessment.domains and intent in _HELP_QUESTION_OVERRIDABLE:
+        return HELP_QUESTION_INTENT
+    return intent

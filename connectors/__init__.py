@@ -1,0 +1,1 @@
+"""Channels between citizens and the Rasa server."""

@@ -1,0 +1,163 @@
+"""Language detection, life-domain classification and crisis/intent routing.
+
+Pipeline order (config.yml): the intent classifier and FallbackClassifier run
+first, then LanguageDetection, LifeDomainClassifier and finally TriageRouter,
+which adds the combined assessment to the parse data under "wegwijs" and
+overrides the intent when a crisis or a foreign language comes first.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.language import LanguageDetector, LanguageGuess
+from bot.triage.assessment import assess, routed_intent
+from bot.triage.crisis import CrisisPatterns
+from bot.triage.domain_model import DomainModel
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_KEY = "wegwijs_language"
+DOMAINS_KEY = "wegwijs_domains"
+ASSESSMENT_KEY = "wegwijs"
+_MODEL_FILE = "life_domains.pkl"
+
+
+def _text(message: Message) -> str:
+    return message.get(TEXT) or ""
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class LanguageDetection(GraphComponent):
+    """Adds the message's language guess (lingua, restricted, with prior)."""
+
+    def __init__(self, detector: LanguageDetector) -> None:
+        self._detector = detector
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LanguageDetection":
+        return cls(LanguageDetector())
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            message.set(LANGUAGE_KEY, self._detector.detect(_text(message)).as_dict())
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LifeDomainClassifier(GraphComponent):
+    """Multi-label life domains, trained from the `domains` metadata of examples."""
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, model: Optional[DomainModel]) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LifeDomainClassifier":
+        return cls(model_storage, resource, None)
+
+    @staticmethod
+    def labels(message: Message) -> List[str]:
+        metadata = message.get("metadata") or {}
+        example = (metadata.get("example") or {}).get("domains")
+        intent = (metadata.get("intent") or {}).get("domains")
+        return list(example if example is not None else intent or [])
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if _text(m)]
+        model = DomainModel().fit([_text(m) for m in examples], [self.labels(m) for m in examples])
+        with self._model_storage.write_to(self._resource) as directory:
+            model.save(directory / _MODEL_FILE)
+        self._model = model
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LifeDomainClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = DomainModel.load(directory / _MODEL_FILE)
+        except ValueError:
+            logger.warning("LifeDomainClassifier has no trained model; it will report no domains.")
+            model = None
+        return cls(model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if self._model is None:
+                message.set(DOMAINS_KEY, {"domains": [], "scores": {}})
+                continue
+            prediction = self._model.predict(_text(message))
+            message.set(DOMAINS_KEY, {"domains": list(prediction.domains), "scores": prediction.scores})
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class TriageRouter(GraphComponent):
+    """Combines language, domains, crisis patterns and model; routes the intent."""
+
+    def __init__(self, patterns: CrisisPatterns) -> None:
+        self._patterns = patterns
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TriageRouter":
+        return cls(CrisisPatterns.load())
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = _text(message)
+            ranking = message.get("intent_ranking") or []
+            crisis_confidence = max(
+                (float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for r in ranking if r.get(INTENT_NAME_KEY) == "crisis"),
+                default=0.0,
+            )
+            domains = message.get(DOMAINS_KEY) or {}
+            assessment = assess(
+                language=LanguageGuess.from_dict(message.get(LANGUAGE_KEY)),
+                domains=tuple(domains.get("domains") or ()),
+                domain_scores=dict(domains.get("scores") or {}),
+                pattern_categories=self._patterns.categories(text),
+                crisis_intent_confidence=crisis_confidence,
+            )
+            message.set(ASSESSMENT_KEY, assessment.as_dict(), add_to_output=True)
+            intent = message.get(INTENT) or {}
+            current = intent.get(INTENT_NAME_KEY) or "nlu_fallback"
+            routed = routed_intent(current, text, assessment)
+            if routed != current:
+                message.set(INTENT, {INTENT_NAME_KEY: routed, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+                message.get(ASSESSMENT_KEY)["routed_from"] = current
+        return messages

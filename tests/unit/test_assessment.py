@@ -1,0 +1,43 @@
+from bot.language import LanguageGuess
+from bot.triage.assessment import Assessment, assess, routed_intent
+
+NL = LanguageGuess("nl", 0.97, (("nl", 0.97),))
+
+
+def make(domains=(), patterns=(), crisis_confidence=0.0, language=NL):
+    return assess(language, tuple(domains), {}, list(patterns), crisis_confidence)
+
+
+def test_a_pattern_alone_raises_the_crisis_flag():
+    assert make(patterns=["suicide"]).crisis
+
+
+def test_the_model_alone_raises_the_crisis_flag_above_its_threshold():
+    assert make(crisis_confidence=0.8).crisis
+    assert not make(crisis_confidence=0.1).crisis
+
+
+def test_a_crisis_comes_before_every_other_intent():
+    assert routed_intent("greet", "hallo", make(patterns=["violence_now"])) == "crisis"
+
+
+def test_a_greeting_that_names_a_domain_is_a_help_question():
+    assert routed_intent("greet", "hallo ik heb schulden", make(domains=["debt"])) == "describe_problem"
+    assert routed_intent("greet", "hallo", make()) == "greet"
+
+
+def test_a_clear_foreign_message_gets_the_interpreter_route():
+    german = LanguageGuess("de", 0.95, (("de", 0.95),))
+    text = "Ich brauche Hilfe mit meiner Miete"
+    assert routed_intent("describe_problem", text, make(language=german)) == "foreign_language"
+
+
+def test_the_classifier_cannot_claim_a_foreign_language_the_detector_denies():
+    assert routed_intent("foreign_language", "ja", make()) == "nlu_fallback"
+
+
+def test_assessment_survives_the_round_trip_through_parse_data():
+    original = make(domains=["debt", "housing"], patterns=["no_shelter_tonight"])
+    assert Assessment.from_dict(original.as_dict()) == original
+    line = original.contract_line("x")
+    assert line == {"text": "x", "lang": "nl", "domains": ["debt", "housing"], "crisis": True}

@@ -1,0 +1,1 @@
+"""The Wegwijs web app: the chat page (later the caseworker inbox)."""

@@ -1,0 +1,1 @@
+"""The `wegwijs` command: training, running, triage, evaluation, benchmarks."""

@@ -1,0 +1,125 @@
+"""`wegwijs`: the console command behind every CLI of the contracts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from wegwijs.training import train
+
+    train(force=args.force)
+    return 0
+
+
+def _cmd_model_path(args: argparse.Namespace) -> int:
+    from wegwijs.training import NoModelError, current_model
+
+    try:
+        print(current_model())
+    except NoModelError as error:
+        print(f"wegwijs: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_triage(args: argparse.Namespace) -> int:
+    """JSON lines in, JSON lines out, same order (contracts §2)."""
+    from wegwijs.training import NoModelError, current_model
+
+    try:
+        model = current_model()
+    except NoModelError as error:
+        print(f"wegwijs triage: {error}", file=sys.stderr)
+        return 2
+    from wegwijs.understanding import Understanding
+
+    understanding = Understanding(model)
+    status = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text = item["text"]
+            if not isinstance(text, str):
+                raise TypeError("text is not a string")
+        except (ValueError, KeyError, TypeError) as error:
+            print(f"wegwijs triage: line {number}: expected a JSON object with a \"text\" string ({error})", file=sys.stderr)
+            print(json.dumps({"error": f"line {number}: expected a JSON object with a text string"}), flush=True)
+            status = 1
+            continue
+        print(json.dumps(understanding.triage(text), ensure_ascii=False), flush=True)
+    return status
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from wegwijs.supervisor import run
+
+    return run(profile=args.profile)
+
+
+def _cmd_web(args: argparse.Namespace) -> int:
+    from webapp.app import serve
+
+    return serve()
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from wegwijs.evaluation import main as evaluate
+
+    return evaluate(Path(args.file), check=args.check)
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from wegwijs.bench import main as bench
+
+    return bench(turns=args.turns)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wegwijs", description="Wegwijs: chat and SMS front door of the GBO.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("train", help="train the Rasa model if its inputs changed")
+    p.add_argument("--force", action="store_true", help="train even if a model for these inputs exists")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("model-path", help="print the path of the current trained model")
+    p.set_defaults(func=_cmd_model_path)
+
+    p = sub.add_parser("triage", help="JSON lines with 'text' on stdin -> language, life domains, crisis")
+    p.set_defaults(func=_cmd_triage)
+
+    p = sub.add_parser("run", help="run Rasa (5005), the action server (5055) and the web app (8000)")
+    p.add_argument("--profile", choices=("development", "production"), default="development")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("web", help="run only the web app")
+    p.set_defaults(func=_cmd_web)
+
+    p = sub.add_parser("eval", help="language, domain and crisis figures on a held-out JSONL file")
+    p.add_argument("file")
+    p.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
+    p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("bench", help="latency, throughput and memory through the running servers")
+    p.add_argument("--turns", type=int, default=400, help="user turns per concurrency level")
+    p.set_defaults(func=_cmd_bench)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""The trained model's reading of a message, through the live code path:
+the same inbound cleaning as every channel, then Rasa's NLU graph with
+Wegwijs' triage components."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any, Optional
+
+from bot.inbound import clean_inbound_text
+from bot.triage.assessment import Assessment
+
+ASSESSMENT_KEY = "wegwijs"
+
+
+class Understanding:
+    def __init__(self, model_path: Path) -> None:
+        logging.getLogger("rasa").setLevel(logging.WARNING)
+        from rasa.core.agent import Agent
+
+        self._loop = asyncio.new_event_loop()
+        self._agent = self._loop.run_until_complete(_load(Agent, model_path))
+
+    def parse(self, text: Any) -> dict:
+        cleaned = clean_inbound_text(text)
+        return self._loop.run_until_complete(self._agent.parse_message(cleaned))
+
+    def triage(self, text: Any) -> dict:
+        """One line of `wegwijs triage` output (contracts §2)."""
+        parsed = self.parse(text)
+        assessment = Assessment.from_dict(parsed.get(ASSESSMENT_KEY))
+        line = assessment.contract_line(text if isinstance(text, str) else clean_inbound_text(text))
+        return line
+
+    def close(self) -> None:
+        self._loop.close()
+
+
+async def _load(agent_class: Any, model_path: Path) -> Any:
+    return agent_class.load(str(model_path))
+
+
+def load_understanding(model_path: Optional[Path] = None) -> Understanding:
+    from wegwijs.training import current_model
+
+    return Understanding(model_path or current_model())
