@@ -3,6 +3,7 @@ crisis, language, a person, and the small answers around them."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -17,13 +18,14 @@ from bot.language import LanguageGuess, decide_conversation_language
 Events = List[Dict[Text, Any]]
 
 
-class _ConversationAction(Action):
+class _ConversationAction(Action, ABC):
     """Shows the privacy notice on the first turn, before anything else but a crisis."""
 
     greets_first = True
 
+    @abstractmethod
     def turn(self, tracker: Tracker) -> Turn:
-        raise NotImplementedError
+        """What to say and which slots change."""
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
         turn = self.turn(tracker)
@@ -42,8 +44,8 @@ class ActionGreet(_ConversationAction):
     def name(self) -> Text:
         return "action_greet"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
-        return [SlotSet("greeted", True)] + t.send(dispatcher, dialogue().greeting(t.language(tracker)))
+    def turn(self, tracker: Tracker) -> Turn:
+        return dialogue().greeting(t.language(tracker))
 
 
 class ActionTriage(_ConversationAction):

@@ -69,7 +69,10 @@ class Dialogue:
 
     # -- turns -----------------------------------------------------------
     def greeting(self, language: str) -> Turn:
-        return Turn((self._say(language, "greeting"), self._say(language, "ask_question")), {"pending": None})
+        return Turn(
+            (self._say(language, "greeting"), self._say(language, "ask_question")),
+            {"pending": None, "greeted": True},
+        )
 
     def help_question(self, language: str, domains: Sequence[str], text: str, question_so_far: Optional[str]) -> Turn:
         """A help question: summarise the domains for the citizen to confirm."""

@@ -31,6 +31,18 @@ _DUTCH_MARKERS = frozenset(
     "goeiedag goeiemiddag neen nee".split()
 )
 
+# Whole short messages that lingua cannot tell apart ("hallo" looks English to it).
+_SHORT_PHRASES = {
+    **dict.fromkeys(
+        ("hallo", "dag", "goeiedag", "goedendag", "goeiemorgen", "goeiemiddag", "goedemiddag", "goeienavond",
+         "goedenavond", "hoi", "dank u", "dankjewel", "dank je", "bedankt", "ja graag", "nee dank u", "neen"), "nl"),
+    **dict.fromkeys(
+        ("bonjour", "bonsoir", "salut", "coucou", "merci beaucoup", "oui merci", "non merci", "au revoir"), "fr"),
+    **dict.fromkeys(
+        ("hi", "hello", "hello there", "hi there", "good morning", "good afternoon", "good evening", "thanks",
+         "thank you", "thank you very much", "yes please", "no thanks", "bye", "goodbye"), "en"),
+}
+
 _EXPLICIT_SWITCH = {
     "nl": ("nederlands", "neerlandais", "dutch", "vlaams", "in het nederlands", "flamand"),
     "fr": ("francais", "frans", "french", "en francais", "in het frans", "in french"),
@@ -71,6 +83,13 @@ class LanguageGuess:
         return cls(data.get("code"), float(data.get("confidence") or 0.0), ranking)
 
 
+def candidate_languages(guess: "LanguageGuess", floor: float = 0.05) -> Optional[set[str]]:
+    """Languages a message may be in (None: cannot tell, so all of them)."""
+    if guess.code is None:
+        return None
+    return {guess.code} | {code for code, value in guess.ranking if value >= floor}
+
+
 def has_non_latin_script(text: str) -> bool:
     return any(ch.isalpha() and ord(ch) > 0x24F for ch in text)
 
@@ -96,6 +115,9 @@ class LanguageDetector:
         letters = sum(len(t) for t in tokens)
         if letters < 2:
             return LanguageGuess(None, 0.0)
+        phrase = _SHORT_PHRASES.get(" ".join(tokens))
+        if phrase:
+            return LanguageGuess(phrase, 0.9, ((phrase, 0.9),))
         values = self._detector.compute_language_confidence_values(text)
         scores = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
         dutch_hits = sum(1 for t in tokens if t in _DUTCH_MARKERS)
@@ -126,6 +148,10 @@ def explicit_language_request(text: str) -> Optional[str]:
             if re.search(rf"(^| ){re.escape(phrase)}( |$)", folded):
                 return code
     return None
+
+
+# How sure a detection must be to move an ongoing conversation to another language.
+SWITCH_CONFIDENCE = 0.7
 
 
 @dataclass(frozen=True)
@@ -166,6 +192,6 @@ def decide_conversation_language(
         # First message: trust any clear detection, else the default.
         language = guess.code if guess.confidence >= 0.5 else DEFAULT_LANGUAGE
         return LanguageDecision(language, switched=False)
-    if guess.code != base and guess.confidence >= 0.8 and is_substantial(text):
+    if guess.code != base and guess.confidence >= SWITCH_CONFIDENCE and is_substantial(text):
         return LanguageDecision(guess.code, switched=True)
     return LanguageDecision(base)

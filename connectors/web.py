@@ -6,7 +6,9 @@ through `connectors.inbound.cleaning` first.
 
 from __future__ import annotations
 
-from typing import Text
+import re
+import uuid
+from typing import Dict, Optional, Text
 
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
@@ -15,13 +17,30 @@ from sanic import Blueprint
 from connectors.inbound import OnNewMessage, cleaning
 
 
+_SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
 class WebChatInput(SocketIOInput):
     @classmethod
     def name(cls) -> Text:
         return "socketio"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        return super().blueprint(cleaning(on_new_message))
+        blueprint = super().blueprint(cleaning(on_new_message))
+        sio = self.sio
+
+        # Replaces Rasa's handler, which calls the (now asynchronous)
+        # enter_room without awaiting it: the browser then never joins its
+        # session's room and receives no answers.
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            asked = (data or {}).get("session_id") if isinstance(data, dict) else None
+            session_id = asked if isinstance(asked, str) and _SESSION_ID.match(asked) else uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        return blueprint
 
 
 class RestChatInput(RestInput):

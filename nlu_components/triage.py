@@ -19,8 +19,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.language import LanguageDetector, LanguageGuess
-from bot.triage.assessment import assess, routed_intent
+from bot.language import LanguageDetector, LanguageGuess, candidate_languages
+from bot.triage.assessment import assess, routed_intent, with_top_domain
 from bot.triage.crisis import CrisisPatterns
 from bot.triage.domain_model import DomainModel
 
@@ -146,17 +146,19 @@ class TriageRouter(GraphComponent):
                 default=0.0,
             )
             domains = message.get(DOMAINS_KEY) or {}
+            language = LanguageGuess.from_dict(message.get(LANGUAGE_KEY))
             assessment = assess(
-                language=LanguageGuess.from_dict(message.get(LANGUAGE_KEY)),
+                language=language,
                 domains=tuple(domains.get("domains") or ()),
                 domain_scores=dict(domains.get("scores") or {}),
-                pattern_categories=self._patterns.categories(text),
+                pattern_categories=self._patterns.categories(text, candidate_languages(language)),
                 crisis_intent_confidence=crisis_confidence,
             )
-            message.set(ASSESSMENT_KEY, assessment.as_dict(), add_to_output=True)
             intent = message.get(INTENT) or {}
             current = intent.get(INTENT_NAME_KEY) or "nlu_fallback"
             routed = routed_intent(current, text, assessment)
+            assessment = with_top_domain(routed, assessment)
+            message.set(ASSESSMENT_KEY, assessment.as_dict(), add_to_output=True)
             if routed != current:
                 message.set(INTENT, {INTENT_NAME_KEY: routed, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
                 message.get(ASSESSMENT_KEY)["routed_from"] = current

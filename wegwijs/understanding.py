@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from pathlib import Path
 from typing import Any, Optional
 
@@ -17,8 +18,13 @@ ASSESSMENT_KEY = "wegwijs"
 
 class Understanding:
     def __init__(self, model_path: Path) -> None:
-        logging.getLogger("rasa").setLevel(logging.WARNING)
         from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+        # Rasa logs message texts at debug level, and to stdout; our stdout
+        # carries results. Warnings and errors only, on stderr.
+        configure_structlog(logging.WARNING)
+        logging.basicConfig(stream=sys.stderr, level=logging.WARNING, force=True)
 
         self._loop = asyncio.new_event_loop()
         self._agent = self._loop.run_until_complete(_load(Agent, model_path))

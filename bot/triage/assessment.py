@@ -6,14 +6,14 @@ The same function serves the live assistant (through the NLU pipeline) and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from bot.language import DEFAULT_LANGUAGE, LanguageGuess, is_trusted_foreign
 
 # The intent classifier's confidence in "crisis" above which the model alone
 # raises the crisis flag (the patterns raise it on their own too).
-CRISIS_MODEL_THRESHOLD = 0.5
+CRISIS_MODEL_THRESHOLD = 0.85
 
 # Intents that, when the message also names a life domain, are really a help
 # question ("hallo, ik heb schulden").
@@ -80,6 +80,22 @@ def assess(
         crisis_reasons=tuple(reasons),
         domain_scores=domain_scores,
     )
+
+
+# A help question names at least one domain when the model leans clearly
+# enough towards one, even below the reporting threshold.
+TOP_DOMAIN_FLOOR = 0.15
+_NEEDS_A_DOMAIN = {HELP_QUESTION_INTENT, CRISIS_INTENT}
+
+
+def with_top_domain(intent: str, assessment: Assessment) -> Assessment:
+    """For a help question without domains, the most likely one (if any is likely)."""
+    if intent not in _NEEDS_A_DOMAIN or assessment.domains or not assessment.domain_scores:
+        return assessment
+    domain, score = max(assessment.domain_scores.items(), key=lambda kv: kv[1])
+    if score < TOP_DOMAIN_FLOOR:
+        return assessment
+    return replace(assessment, domains=(domain,))
 
 
 def routed_intent(intent: str, text: str, assessment: Assessment) -> str:

@@ -11,12 +11,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Collection, Iterable, Optional
 
 import yaml
 
 CRISIS_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "crisis"
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Letters of every script stay (Arabic, Cyrillic, ...); marks and punctuation go.
+_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def normalise_for_patterns(text: str) -> str:
@@ -53,7 +54,18 @@ class CrisisPatterns:
             raise ValueError(f"no crisis patterns found in {directory}")
         return cls(patterns)
 
-    def categories(self, text: str) -> list[str]:
-        """The crisis categories whose patterns match the text (sorted, unique)."""
+    def categories(self, text: str, languages: Optional[Collection[str]] = None) -> list[str]:
+        """The crisis categories whose patterns match the text (sorted, unique).
+
+        `languages` limits the patterns to the languages the message may be in,
+        so a Dutch word ("mes", knife) does not fire inside French ("mes
+        médicaments"); None applies every language.
+        """
         normalised = normalise_for_patterns(text)
-        return sorted({p.category for p in self.patterns if p.regex.search(normalised)})
+        return sorted(
+            {
+                p.category
+                for p in self.patterns
+                if (languages is None or p.language in languages) and p.regex.search(normalised)
+            }
+        )

@@ -13,7 +13,7 @@ def test_a_pattern_alone_raises_the_crisis_flag():
 
 
 def test_the_model_alone_raises_the_crisis_flag_above_its_threshold():
-    assert make(crisis_confidence=0.8).crisis
+    assert make(crisis_confidence=0.95).crisis
     assert not make(crisis_confidence=0.1).crisis
 
 

@@ -32,6 +32,11 @@ def test_detects_the_language_of_short_citizen_messages(detector, text, expected
     assert detector.detect(text).code == expected
 
 
+@pytest.mark.parametrize("text, expected", [("hallo", "nl"), ("Bonjour !", "fr"), ("hi", "en"), ("dankjewel", "nl")])
+def test_greetings_and_thanks_are_known_words_not_guesses(detector, text, expected):
+    assert detector.detect(text).code == expected
+
+
 def test_digits_and_emoji_have_no_language(detector):
     assert detector.detect("2").code is None
     assert detector.detect("👍🙏").code is None

@@ -1,0 +1,84 @@
+"""`wegwijs triage` (contracts §2) through the trained model."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.model
+WEGWIJS = str(Path(sys.executable).with_name("wegwijs"))
+
+
+def triage(lines: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [WEGWIJS, "triage"], input="\n".join(lines) + "\n", capture_output=True, text=True,
+        cwd=PROJECT_ROOT, env={**os.environ, **(env or {})}, timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def result(model):
+    texts = [
+        "mon mari me frappe",
+        "kheb schulden en de deurwaarder staat aan de deur en mijn huur is ook achter",
+        "i lost my job and now i cant pay the electricity",
+        "hallo",
+        "/affirm",
+        "أحتاج مساعدة في دفع الإيجار",
+        "ik wil niet meer leven",
+        "🙂",
+    ]
+    done = triage([json.dumps({"text": t, "id": n}, ensure_ascii=False) for n, t in enumerate(texts)])
+    return texts, done
+
+
+def test_one_json_line_per_input_line_in_the_same_order(result):
+    texts, done = result
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["text"] for line in lines] == texts
+    for line in lines:
+        assert set(line) == {"text", "lang", "domains", "crisis"}
+        assert isinstance(line["crisis"], bool) and isinstance(line["domains"], list)
+
+
+def test_the_contract_example_is_a_crisis_in_french_about_safety(result):
+    first = json.loads(result[1].stdout.splitlines()[0])
+    assert first == {"text": "mon mari me frappe", "lang": "fr", "domains": ["safety"], "crisis": True}
+
+
+def test_a_message_can_touch_several_domains(result):
+    lines = [json.loads(line) for line in result[1].stdout.splitlines()]
+    assert {"debt", "housing"} <= set(lines[1]["domains"])
+    assert lines[1]["lang"] == "nl" and not lines[1]["crisis"]
+    assert {"work", "energy"} & set(lines[2]["domains"]) and lines[2]["lang"] == "en"
+
+
+def test_no_domain_language_of_other_scripts_and_crisis(result):
+    lines = [json.loads(line) for line in result[1].stdout.splitlines()]
+    assert lines[3]["domains"] == [] and not lines[3]["crisis"]
+    assert lines[5]["lang"] == "ar"
+    assert lines[6]["crisis"] is True
+    assert lines[7]["domains"] == [] and lines[7]["crisis"] is False
+
+
+def test_a_bad_line_gets_an_error_line_in_its_place(model):
+    done = triage(['{"text": "hallo"}', "not json", '{"no_text": 1}', '{"text": "merci"}'])
+    assert done.returncode == 1
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) == 4
+    assert "error" in lines[1] and "error" in lines[2]
+    assert lines[3]["text"] == "merci"
+    assert "line 2" in done.stderr
+
+
+def test_without_a_trained_model_it_exits_non_zero_with_a_clear_message():
+    done = triage(['{"text": "hallo"}'], env={"WEGWIJS_MODEL": "/nonexistent/model.tar.gz"})
+    assert done.returncode != 0
+    assert "does not exist" in done.stderr
+    assert done.stdout == ""

@@ -1,0 +1,112 @@
+"""`make bench`: one user turn through the running servers, on loopback.
+
+Starts Rasa and the action server on spare ports with a throw-away SQLite
+tracker store, then drives whole conversations through Rasa's REST channel
+at 1 and at 20 concurrent conversations. Reports p50/p95 latency, messages
+per second, the last training time and each process's peak memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+from bot.settings import PROJECT_ROOT
+from wegwijs.supervisor import Ports, ServerGroup
+
+SCRIPT = (
+    "hallo",
+    "kheb schulden en ik kan mijn huur ni meer betalen",
+    "ja",
+    "merci",
+    "bonjour, je n'arrive plus à payer l'électricité",
+    "oui",
+    "i need help with a letter from the commune",
+    "kan ik met iemand praten",
+)
+BENCH_PORTS = Ports(rasa=25005, actions=25055, web=28000)
+
+
+def endpoints_file(directory: Path, actions_port: int, database: Path) -> Path:
+    path = directory / "endpoints.yml"
+    path.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def peak_memory_mb(pid: int) -> float:
+    """VmHWM (peak resident set) of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def _conversation(client: httpx.AsyncClient, url: str, turns: int, latencies: list[float]) -> None:
+    sender = uuid.uuid4().hex
+    for index in range(turns):
+        started = time.perf_counter()
+        reply = await client.post(url, json={"sender": sender, "message": SCRIPT[index % len(SCRIPT)]})
+        reply.raise_for_status()
+        if not reply.json():
+            raise RuntimeError("the assistant did not answer")
+        latencies.append(time.perf_counter() - started)
+
+
+async def _level(url: str, concurrency: int, total_turns: int) -> dict:
+    latencies: list[float] = []
+    per_conversation = max(1, total_turns // concurrency)
+    limits = httpx.Limits(max_connections=concurrency + 5)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(_conversation(client, url, per_conversation, latencies) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "concurrency": concurrency,
+        "turns": len(ordered),
+        "p50_ms": round(1000 * statistics.median(ordered), 1),
+        "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
+        "messages_per_second": round(len(ordered) / elapsed, 1),
+    }
+
+
+def main(turns: int = 400) -> int:
+    from wegwijs.training import MODELS_DIR, current_model
+
+    model = current_model()
+    training = MODELS_DIR / "last-training-seconds"
+    with tempfile.TemporaryDirectory() as tmp:
+        endpoints = endpoints_file(Path(tmp), BENCH_PORTS.actions, Path(tmp) / "bench.db")
+        group = ServerGroup(model, ports=BENCH_PORTS, endpoints=str(endpoints), sink=None, only=("rasa", "actions"))
+        with group:
+            group.wait_until_ready()
+            url = f"http://127.0.0.1:{BENCH_PORTS.rasa}/webhooks/rest/webhook"
+            asyncio.run(_level(url, 4, 40))  # warm-up
+            levels = [asyncio.run(_level(url, c, turns)) for c in (1, 20)]
+            memory = {name: round(peak_memory_mb(p.pid), 1) for name, p in group.processes.items()}
+    report = {
+        "levels": levels,
+        "training_seconds": float(training.read_text()) if training.is_file() else None,
+        "peak_memory_mb": memory,
+    }
+    out = PROJECT_ROOT / "var" / "results" / "bench.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    for level in levels:
+        print(f"{level['concurrency']:>2} concurrent: p50 {level['p50_ms']} ms, p95 {level['p95_ms']} ms, "
+              f"{level['messages_per_second']} messages/s over {level['turns']} turns")
+    print(f"Last training: {report['training_seconds']} s")
+    print("Peak memory (MB): " + ", ".join(f"{k} {v}" for k, v in memory.items()))
+    print(f"Details: {out.relative_to(PROJECT_ROOT)}")
+    return 0

@@ -1,0 +1,132 @@
+"""`make eval`: language, life-domain and crisis figures on a held-out file.
+
+The file (tests/eval/heldout.jsonl) is never used for training. Each line:
+{"text", "lang", "domains" (null for languages we do not chat in), "crisis"}.
+Messages go through `Understanding`, the live assistant's code path.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from bot.language import CHAT_LANGUAGES, words
+from bot.settings import PROJECT_ROOT
+
+TARGETS = {
+    "language_accuracy": 0.98,
+    "domain_micro_f1": {"nl": 0.90, "fr": 0.85, "en": 0.85},
+    "crisis_recall": 1.0,
+    "crisis_false_alarm_rate": 0.02,
+}
+SHORT_WORDS = 4
+
+
+@dataclass
+class Scores:
+    language_total: int = 0
+    language_correct: int = 0
+    short_total: int = 0
+    short_correct: int = 0
+    crisis_positive: int = 0
+    crisis_found: int = 0
+    crisis_negative: int = 0
+    crisis_false_alarms: int = 0
+
+
+def micro_f1(pairs: Iterable[tuple[set, set]]) -> float:
+    tp = fp = fn = 0
+    for expected, predicted in pairs:
+        tp += len(expected & predicted)
+        fp += len(predicted - expected)
+        fn += len(expected - predicted)
+    return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
+
+
+def evaluate(items: list[dict], predict) -> dict:
+    scores = Scores()
+    domain_pairs: dict[str, list[tuple[set, set]]] = defaultdict(list)
+    language_errors: Counter = Counter()
+    missed_crises, false_alarms, examples = [], [], []
+    for item in items:
+        got = predict(item["text"])
+        short = len(words(item["text"])) <= SHORT_WORDS
+        scores.language_total += 1
+        scores.short_total += short
+        if got["lang"] == item["lang"]:
+            scores.language_correct += 1
+            scores.short_correct += short
+        else:
+            language_errors[f"{item['lang']}->{got['lang']}"] += 1
+            examples.append({"text": item["text"], "expected": item["lang"], "got": got["lang"]})
+        if item["lang"] in CHAT_LANGUAGES and item.get("domains") is not None:
+            domain_pairs[item["lang"]].append((set(item["domains"]), set(got["domains"])))
+        if item["crisis"]:
+            scores.crisis_positive += 1
+            scores.crisis_found += got["crisis"]
+            if not got["crisis"]:
+                missed_crises.append(item["text"])
+        else:
+            scores.crisis_negative += 1
+            if got["crisis"]:
+                scores.crisis_false_alarms += 1
+                false_alarms.append(item["text"])
+    return {
+        "items": len(items),
+        "language_accuracy": scores.language_correct / max(1, scores.language_total),
+        "language_accuracy_short": scores.short_correct / max(1, scores.short_total),
+        "short_messages": scores.short_total,
+        "language_errors": dict(language_errors.most_common()),
+        "language_error_examples": examples[:20],
+        "domain_micro_f1": {lang: micro_f1(pairs) for lang, pairs in sorted(domain_pairs.items())},
+        "crisis_recall": scores.crisis_found / max(1, scores.crisis_positive),
+        "crisis_false_alarm_rate": scores.crisis_false_alarms / max(1, scores.crisis_negative),
+        "crisis_positives": scores.crisis_positive,
+        "missed_crises": missed_crises,
+        "false_alarms": false_alarms,
+    }
+
+
+def failed_targets(report: dict) -> list[str]:
+    failed = []
+    if report["language_accuracy"] < TARGETS["language_accuracy"]:
+        failed.append("language accuracy")
+    for lang, target in TARGETS["domain_micro_f1"].items():
+        if report["domain_micro_f1"].get(lang, 0.0) < target:
+            failed.append(f"domain micro-F1 ({lang})")
+    if report["crisis_recall"] < TARGETS["crisis_recall"]:
+        failed.append("crisis recall")
+    if report["crisis_false_alarm_rate"] > TARGETS["crisis_false_alarm_rate"]:
+        failed.append("crisis false alarms")
+    return failed
+
+
+def main(path: Path, check: bool = False) -> int:
+    from wegwijs.understanding import load_understanding
+
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    understanding = load_understanding()
+    started = time.monotonic()
+    report = evaluate(items, understanding.triage)
+    report["seconds"] = round(time.monotonic() - started, 1)
+    out = PROJECT_ROOT / "var" / "results" / "eval.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"Held-out messages: {report['items']} ({report['short_messages']} of at most {SHORT_WORDS} words)")
+    print(f"Language accuracy: {report['language_accuracy']:.3f} (short messages {report['language_accuracy_short']:.3f})"
+          f"  target >= {TARGETS['language_accuracy']}")
+    for lang, f1 in report["domain_micro_f1"].items():
+        print(f"Domain micro-F1 {lang}: {f1:.3f}  target >= {TARGETS['domain_micro_f1'][lang]}")
+    print(f"Crisis recall: {report['crisis_recall']:.3f} of {report['crisis_positives']}  target 1.0")
+    print(f"Crisis false alarms: {report['crisis_false_alarm_rate']:.3%}  target <= 2%")
+    if report["missed_crises"]:
+        print("Missed crises:", *report["missed_crises"], sep="\n  ")
+    print(f"Details: {out.relative_to(PROJECT_ROOT)}")
+    failed = failed_targets(report)
+    if failed:
+        print("Below target:", ", ".join(failed))
+    return 1 if (check and failed) else 0
