@@ -14,7 +14,10 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from connectors import rasa_speedups
 from connectors.inbound import OnNewMessage, cleaning
+
+rasa_speedups.apply()  # this module is what `rasa run` imports from credentials.yml
 
 
 _SESSION_ID = re.compile(r"^[0-9a-f]{32}$")

@@ -21,8 +21,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import LanguageDetector, LanguageGuess, candidate_languages
 from bot.triage.assessment import assess, routed_intent, with_top_domain
-from bot.triage.crisis import CrisisPatterns
+from bot.triage.crisis import load_crisis_patterns
 from bot.triage.domain_model import DomainModel
+from bot.triage.patterns import LanguagePatterns
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ class LifeDomainClassifier(GraphComponent):
 class TriageRouter(GraphComponent):
     """Combines language, domains, crisis patterns and model; routes the intent."""
 
-    def __init__(self, patterns: CrisisPatterns) -> None:
+    def __init__(self, patterns: LanguagePatterns) -> None:
         self._patterns = patterns
 
     @classmethod
@@ -135,7 +136,7 @@ class TriageRouter(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "TriageRouter":
-        return cls(CrisisPatterns.load())
+        return cls(load_crisis_patterns())
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -2,7 +2,8 @@
 
 Starts Rasa and the action server on spare ports with a throw-away SQLite
 tracker store, then drives whole conversations through Rasa's REST channel
-at 1 and at 20 concurrent conversations. Reports p50/p95 latency, messages
+at 1 and at 20 concurrent conversations, back to back and with 3 s of
+reading and typing between turns. Reports p50/p95 latency, messages
 per second, the last training time and each process's peak memory.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import statistics
 import tempfile
 import time
@@ -52,28 +54,39 @@ def peak_memory_mb(pid: int) -> float:
     return 0.0
 
 
-async def _conversation(client: httpx.AsyncClient, url: str, turns: int, latencies: list[float]) -> None:
+async def _conversation(client: httpx.AsyncClient, url: str, latencies: list[float], think: float) -> None:
+    """One whole conversation (the SCRIPT); `think` seconds of reading and typing between turns."""
     sender = uuid.uuid4().hex
-    for index in range(turns):
+    for message in SCRIPT:
+        # Citizens do not type in step: exponential pauses with mean `think`.
+        await asyncio.sleep(random.expovariate(1 / think) if think else 0.0)
         started = time.perf_counter()
-        reply = await client.post(url, json={"sender": sender, "message": SCRIPT[index % len(SCRIPT)]})
+        reply = await client.post(url, json={"sender": sender, "message": message})
         reply.raise_for_status()
         if not reply.json():
             raise RuntimeError("the assistant did not answer")
         latencies.append(time.perf_counter() - started)
 
 
-async def _level(url: str, concurrency: int, total_turns: int) -> dict:
+async def _level(url: str, concurrency: int, total_turns: int, think: float = 0.0) -> dict:
+    """`concurrency` conversations in flight at any time, until total_turns."""
     latencies: list[float] = []
-    per_conversation = max(1, total_turns // concurrency)
+    conversations = max(concurrency, total_turns // len(SCRIPT))
+    in_flight = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=concurrency + 5)
+
+    async def one(client: httpx.AsyncClient) -> None:
+        async with in_flight:
+            await _conversation(client, url, latencies, think)
+
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         started = time.perf_counter()
-        await asyncio.gather(*(_conversation(client, url, per_conversation, latencies) for _ in range(concurrency)))
+        await asyncio.gather(*(one(client) for _ in range(conversations)))
         elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
     return {
         "concurrency": concurrency,
+        "think_seconds": think,
         "turns": len(ordered),
         "p50_ms": round(1000 * statistics.median(ordered), 1),
         "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
@@ -93,7 +106,9 @@ def main(turns: int = 400) -> int:
             group.wait_until_ready()
             url = f"http://127.0.0.1:{BENCH_PORTS.rasa}/webhooks/rest/webhook"
             asyncio.run(_level(url, 4, 40))  # warm-up
+            # Back-to-back turns (a stress test), then citizens who read and type for 3 s.
             levels = [asyncio.run(_level(url, c, turns)) for c in (1, 20)]
+            levels.append(asyncio.run(_level(url, 20, turns, think=3.0)))
             memory = {name: round(peak_memory_mb(p.pid), 1) for name, p in group.processes.items()}
     report = {
         "levels": levels,
@@ -104,7 +119,8 @@ def main(turns: int = 400) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2), encoding="utf-8")
     for level in levels:
-        print(f"{level['concurrency']:>2} concurrent: p50 {level['p50_ms']} ms, p95 {level['p95_ms']} ms, "
+        pace = f"{level['think_seconds']:.0f} s between turns" if level["think_seconds"] else "back to back"
+        print(f"{level['concurrency']:>2} concurrent conversations ({pace}): p50 {level['p50_ms']} ms, p95 {level['p95_ms']} ms, "
               f"{level['messages_per_second']} messages/s over {level['turns']} turns")
     print(f"Last training: {report['training_seconds']} s")
     print("Peak memory (MB): " + ", ".join(f"{k} {v}" for k, v in memory.items()))

@@ -188,20 +188,20 @@ def run(profile: str = "development") -> int:
         return 2
     group = ServerGroup(model, profile, Ports(web=settings.web_port))
     stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    # Set explicitly: a shell may start a background job with SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda *_: stopping.set())
     group.start()
     print(f"Wegwijs is starting: the chat will be on http://localhost:{settings.web_port}/ "
           "(Rasa 5005, actions 5055). Ctrl-C stops everything.", flush=True)
     exit_code = 0
-    try:
-        while not stopping.is_set():
-            dead = group.first_exited()
-            if dead:
-                print(f"wegwijs run: {dead} stopped; stopping the others.", file=sys.stderr, flush=True)
-                exit_code = 1
-                break
-            stopping.wait(0.5)
-    except KeyboardInterrupt:
-        pass
+    while not stopping.is_set():
+        dead = group.first_exited()
+        if dead:
+            print(f"wegwijs run: {dead} stopped; stopping the others.", file=sys.stderr, flush=True)
+            exit_code = 1
+            break
+        stopping.wait(0.5)
+    print("Stopping Rasa, the action server and the web app.", flush=True)
     group.stop()
     return exit_code

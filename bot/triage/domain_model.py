@@ -27,6 +27,18 @@ class DomainPrediction:
     scores: dict[str, float]
 
 
+def with_keyword_domains(prediction: DomainPrediction, keyword_domains: Sequence[str]) -> tuple[str, ...]:
+    """The model's domains plus those a clear keyword names, most likely first.
+
+    A keyword counts as at least THRESHOLD, so it can enter the top MAX_DOMAINS.
+    """
+    scores = {d: prediction.scores.get(d, 0.0) for d in prediction.domains}
+    for domain in keyword_domains:
+        scores[domain] = max(prediction.scores.get(domain, 0.0), THRESHOLD)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    return tuple(d for d, _ in ranked[:MAX_DOMAINS])
+
+
 class DomainModel:
     def __init__(self) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer

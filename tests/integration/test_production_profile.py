@@ -92,10 +92,3 @@ def test_a_conversation_is_stored_in_postgresql_and_locked_in_redis(production, 
             texts = [json.loads(row[0])["text"] for row in cursor.fetchall()]
     assert texts == ["hallo", "ik kan mijn huur niet betalen", "ja"]
     assert any("wegwijs" in c and "lock" in c for c in commands), "Rasa's lock store is Redis"
-
-
-def test_production_refuses_to_start_without_its_settings(model):
-    from bot.settings import Settings, SettingsError
-
-    with pytest.raises(SettingsError):
-        Settings.from_env({"WEGWIJS_ENV": "production"})

@@ -44,3 +44,33 @@ def test_a_slash_over_socket_io_is_plain_text(servers, tracker_db):
     assert replies[0], "the citizen still gets an answer"
     users = [json.loads(d) for kind, _, d in tracker_events(tracker_db, session) if kind == "user"]
     assert users[0]["text"] == 'greet{"language": "en"}'
+
+
+def test_the_pages_own_socket_io_client_protocol_gets_answers(servers):
+    """chat.js speaks Engine.IO v4 over a bare WebSocket; this replays its packets."""
+    import websockets
+
+    async def talk() -> list[str]:
+        url = f"ws://127.0.0.1:{TEST_PORTS.rasa}/socket.io/?EIO=4&transport=websocket"
+        async with websockets.connect(url) as ws:
+            assert (await ws.recv()).startswith("0{")  # open
+            await ws.send("40")  # join the namespace, as chat.js does
+            assert (await ws.recv()).startswith("40")
+            await ws.send('42["session_request",{"session_id":null}]')
+            name, session = json.loads((await ws.recv())[2:])
+            assert name == "session_confirm"
+            await ws.send("42" + json.dumps(["user_uttered", {"message": "bonjour", "session_id": session}]))
+            texts = []
+            while len(texts) < 2:
+                packet = await asyncio.wait_for(ws.recv(), 30)
+                if packet == "2":
+                    await ws.send("3")
+                elif packet.startswith("42"):
+                    event, data = json.loads(packet[2:])
+                    assert event == "bot_uttered"
+                    texts.append(data["text"])
+            return texts
+
+    texts = asyncio.run(talk())
+    assert texts[0].startswith("Bonjour, je suis Wegwijs")
+    assert texts[1].startswith("Comment pouvons-nous vous aider")

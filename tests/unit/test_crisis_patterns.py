@@ -1,11 +1,12 @@
 import pytest
 
-from bot.triage.crisis import CrisisPatterns, normalise_for_patterns
+from bot.triage.crisis import load_crisis_patterns
+from bot.triage.patterns import normalise_for_patterns
 
 
 @pytest.fixture(scope="module")
 def patterns():
-    return CrisisPatterns.load()
+    return load_crisis_patterns()
 
 
 def test_normalisation_removes_accents_and_punctuation():
@@ -50,3 +51,23 @@ def test_ordinary_help_questions_match_no_pattern(patterns, text):
 def test_every_language_is_applied_to_every_message(patterns):
     languages = {p.language for p in patterns.patterns}
     assert {"nl", "fr", "en"} <= languages
+
+
+def test_a_word_of_one_language_does_not_fire_inside_another(patterns):
+    assert patterns.categories("mes médicaments coûtent trop cher", {"fr"}) == []
+    assert patterns.categories("hij staat hier met een mes", {"nl"}) == ["violence_now"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أريد أن أموت",
+        "я больше не хочу жить",
+        "мене б'є чоловік, допоможіть",
+        "ich will nicht mehr leben",
+        "quiero morir",
+        "nie chcę już żyć",
+    ],
+)
+def test_crisis_patterns_cover_other_scripts_and_languages(patterns, text):
+    assert patterns.categories(text), text

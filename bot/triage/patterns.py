@@ -1,0 +1,70 @@
+"""Regular expressions per language and category, kept as data.
+
+Used for crisis patterns (bot/data/crisis/) and life-domain keywords
+(bot/data/domain_keywords/): `<language>.yml` maps a category to a list of
+regexes, matched against `normalise_for_patterns(text)`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Collection, Iterable, Optional
+
+import yaml
+
+# Letters of every script stay (Arabic, Cyrillic, ...); marks and punctuation go.
+_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_for_patterns(text: str) -> str:
+    """Lowercase, accents removed, punctuation to one space, padded with spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return f" {_NON_ALNUM.sub(' ', plain).strip()} "
+
+
+@dataclass(frozen=True)
+class LanguagePattern:
+    language: str
+    category: str
+    regex: re.Pattern[str]
+
+
+class LanguagePatterns:
+    def __init__(self, patterns: Iterable[LanguagePattern]) -> None:
+        self.patterns = tuple(patterns)
+
+    @classmethod
+    def load(cls, directory: Path) -> "LanguagePatterns":
+        patterns = []
+        for path in sorted(directory.glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for category, regexes in data.items():
+                for source in regexes or []:
+                    try:
+                        compiled = re.compile(source)
+                    except re.error as error:
+                        raise ValueError(f"{path}: {category}: bad pattern {source!r}: {error}") from None
+                    patterns.append(LanguagePattern(path.stem, str(category), compiled))
+        if not patterns:
+            raise ValueError(f"no patterns found in {directory}")
+        return cls(patterns)
+
+    def categories(self, text: str, languages: Optional[Collection[str]] = None) -> list[str]:
+        """The categories whose patterns match the text (sorted, unique).
+
+        `languages` limits the patterns to the languages the message may be in,
+        so a Dutch word ("mes", knife) does not fire inside French ("mes
+        médicaments"); None applies every language.
+        """
+        normalised = normalise_for_patterns(text)
+        return sorted(
+            {
+                p.category
+                for p in self.patterns
+                if (languages is None or p.language in languages) and p.regex.search(normalised)
+            }
+        )

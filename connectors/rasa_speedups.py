@@ -1,0 +1,59 @@
+"""A speed fix for Rasa 3.6, applied when the Rasa server loads our channels.
+
+Rasa validates every action server response with `jsonschema.validate`,
+which first re-checks the (large) schema itself against the JSON Schema
+meta-schema. Measured with py-spy: 80% of the Rasa server's CPU per user
+turn went there. The same validation with a validator built once per schema
+gives the same verdicts at a fraction of the cost.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any, Dict, Text
+
+_APPLIED = False
+
+
+@lru_cache(maxsize=8)
+def _validator(schema_json: str) -> Any:
+    from jsonschema.validators import validator_for
+
+    schema = json.loads(schema_json)
+    cls = validator_for(schema)
+    cls.check_schema(schema)  # once, not on every response
+    return cls(schema)
+
+
+def validate_action_result(result: Dict[Text, Any], schema: Dict[Text, Any]) -> None:
+    """Raises jsonschema's ValidationError (best match) like jsonschema.validate."""
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator(json.dumps(schema, sort_keys=True)).iter_errors(result))
+    if error is not None:
+        raise error
+
+
+def apply() -> None:
+    global _APPLIED
+    if _APPLIED:
+        return
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+        try:
+            validate_action_result(result, self.action_response_format_spec())
+            return True
+        except ValidationError as e:
+            e.message += (
+                ". Failed to validate Action server response from API, make sure your response "
+                f"from the Action endpoint is valid. For more information about the format visit "
+                f"{DOCS_BASE_URL}/custom-actions"
+            )
+            raise e
+
+    RemoteAction._validate_action_result = _validate_action_result
+    _APPLIED = True

@@ -1,0 +1,80 @@
+"""The Rasa actions as thin adapters: tracker in, bot decision out (no server)."""
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import (
+    ActionAnswer,
+    ActionCrisis,
+    ActionTriage,
+    ActionValidateSlotMappings,
+)
+
+
+def tracker(text, intent, slots=None, domains=(), language=("nl", 0.95), crisis=False):
+    assessment = {
+        "language": {"code": language[0], "confidence": language[1], "ranking": [list(language)]},
+        "domains": list(domains),
+        "crisis": crisis,
+        "crisis_reasons": ["suicide"] if crisis else [],
+        "domain_scores": {},
+    }
+    return Tracker.from_dict(
+        {
+            "sender_id": "test",
+            "slots": slots or {},
+            "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9}, "wegwijs": assessment},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+def run(action, t):
+    dispatcher = CollectingDispatcher()
+    result = action.run(dispatcher, t, {})
+    events = asyncio.run(result) if asyncio.iscoroutine(result) else result
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_the_first_answer_starts_with_the_privacy_notice_then_the_summary():
+    messages, slots = run(ActionTriage(), tracker("ik heb schulden", "describe_problem", domains=["debt"]))
+    assert "/privacy" in messages[0]["text"]
+    assert messages[1]["text"] == "Als ik het goed begrijp, gaat het over schulden. Klopt dat?"
+    assert slots["greeted"] is True and slots["pending"] == "summary" and slots["domains"] == ["debt"]
+
+
+def test_later_answers_do_not_repeat_the_privacy_notice():
+    messages, _ = run(ActionTriage(), tracker("ik heb schulden", "describe_problem", {"greeted": True}, ["debt"]))
+    assert len(messages) == 1
+
+
+def test_a_crisis_answer_puts_the_help_lines_before_anything_else():
+    messages, slots = run(ActionCrisis(), tracker("ik wil dood", "crisis", crisis=True))
+    assert "112" in messages[0]["text"] and "/privacy" not in messages[0]["text"]
+    assert slots["pending"] == "crisis_continue"
+
+
+def test_no_with_a_domain_is_a_corrected_help_question():
+    t = tracker("nee het gaat over mijn huur", "deny", {"greeted": True, "pending": "summary"}, ["housing"])
+    messages, slots = run(ActionAnswer(), t)
+    assert "wonen" in messages[0]["text"] and slots["domains"] == ["housing"]
+
+
+def test_the_language_slot_follows_a_clear_message_and_ignores_a_short_one():
+    _, slots = run(ActionValidateSlotMappings(), tracker("je n'arrive plus à payer mon loyer", "describe_problem",
+                                                         {"language": "nl"}, language=("fr", 0.97)))
+    assert slots["language"] == "fr"
+    _, slots = run(ActionValidateSlotMappings(), tracker("merci", "thank", {"language": "en"}, language=("fr", 0.9)))
+    assert "language" not in slots
+
+
+def test_a_foreign_message_is_noted_without_changing_the_chat_language():
+    t = tracker("Ich brauche Hilfe mit meiner Miete", "foreign_language", {"language": "nl"}, language=("de", 0.95))
+    _, slots = run(ActionValidateSlotMappings(), t)
+    assert slots["foreign_language"] == "de" and "language" not in slots

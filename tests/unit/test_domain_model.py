@@ -1,0 +1,57 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.life_domains import LIFE_DOMAINS
+from bot.settings import PROJECT_ROOT
+from bot.triage.domain_model import THRESHOLD, DomainModel, DomainPrediction, with_keyword_domains
+
+
+def training_examples() -> tuple[list[str], list[list[str]]]:
+    texts, labels = [], []
+    for path in sorted((PROJECT_ROOT / "data" / "nlu").rglob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            domains = (block.get("metadata") or {}).get("domains") or []
+            for line in block["examples"].splitlines():
+                if line.strip().startswith("- "):
+                    texts.append(line.strip()[2:])
+                    labels.append(list(domains))
+    return texts, labels
+
+
+@pytest.fixture(scope="module")
+def model() -> DomainModel:
+    return DomainModel().fit(*training_examples())
+
+
+def test_a_message_can_touch_several_domains(model):
+    prediction = model.predict("de deurwaarder komt en ik kan mijn huur niet meer betalen")
+    assert {"debt", "housing"} <= set(prediction.domains)
+
+
+def test_a_greeting_touches_no_domain(model):
+    assert model.predict("hallo").domains == ()
+    assert model.predict("").domains == ()
+
+
+def test_the_model_survives_saving_and_loading(model, tmp_path: Path):
+    model.save(tmp_path / "m.pkl")
+    again = DomainModel.load(tmp_path / "m.pkl")
+    assert again.predict("j'ai des dettes").scores == model.predict("j'ai des dettes").scores
+
+
+def test_training_refuses_unknown_or_missing_domains():
+    with pytest.raises(ValueError, match="unknown"):
+        DomainModel().fit(["x"], [["money"]])
+    with pytest.raises(ValueError, match="no training examples"):
+        DomainModel().fit(["schulden"], [["debt"]])
+
+
+def test_a_keyword_adds_its_domain_but_at_most_three_are_kept():
+    scores = {d: 0.0 for d in LIFE_DOMAINS} | {"debt": 0.9, "housing": 0.6, "food": 0.5}
+    prediction = DomainPrediction(("debt", "housing", "food"), scores)
+    assert with_keyword_domains(prediction, ["legal"]) == ("debt", "housing", "food")
+    weaker = DomainPrediction(("debt",), scores | {"housing": 0.1, "food": 0.1})
+    assert with_keyword_domains(weaker, ["legal"]) == ("debt", "legal")
+    assert THRESHOLD > 0.1
