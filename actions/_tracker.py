@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
@@ -9,18 +10,34 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.dialogue import Turn
-from bot.language import DEFAULT_LANGUAGE
+from bot.language import DEFAULT_LANGUAGE, decide_conversation_language
 from bot.triage.assessment import Assessment
 
 ASSESSMENT_KEY = "wegwijs"  # set by nlu_components.triage.TriageRouter
 
 
-def language(tracker: Tracker) -> str:
-    return tracker.get_slot("language") or DEFAULT_LANGUAGE
+@dataclass(frozen=True)
+class Context:
+    """The conversation's language after the latest message, decided once per turn."""
+
+    language: str
+    foreign: Optional[str]
+    explicit: bool
+
+    def slot_events(self, tracker: Tracker) -> List[Dict[str, Any]]:
+        changes = {"language": self.language, "foreign_language": self.foreign}
+        return [SlotSet(name, value) for name, value in changes.items() if tracker.get_slot(name) != value]
 
 
-def foreign_language(tracker: Tracker) -> Optional[str]:
-    return tracker.get_slot("foreign_language")
+def context(tracker: Tracker) -> Context:
+    """Keeps the conversation language sticky (bot.language) and notes a foreign one."""
+    text, guess = latest_text(tracker), assessment(tracker).language
+    decision = decide_conversation_language(tracker.get_slot("language"), text, guess)
+    if decision.explicit or decision.switched:
+        foreign = None  # they chose, or moved to, one of our languages
+    else:
+        foreign = decision.foreign or tracker.get_slot("foreign_language")
+    return Context(decision.language or DEFAULT_LANGUAGE, foreign, decision.explicit)
 
 
 def assessment(tracker: Tracker) -> Assessment:

@@ -13,7 +13,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import _tracker as t
 from actions._runtime import dialogue
 from bot.dialogue import SIMPLE_REPLIES, Turn
-from bot.language import LanguageGuess, decide_conversation_language
 
 Events = List[Dict[Text, Any]]
 
@@ -24,15 +23,15 @@ class _ConversationAction(Action, ABC):
     greets_first = True
 
     @abstractmethod
-    def turn(self, tracker: Tracker) -> Turn:
+    def turn(self, tracker: Tracker, c: t.Context) -> Turn:
         """What to say and which slots change."""
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
-        turn = self.turn(tracker)
-        events: Events = []
+        c = t.context(tracker)
+        turn = self.turn(tracker, c)
+        events: Events = c.slot_events(tracker)
         if self.greets_first and not tracker.get_slot("greeted"):
-            language = t.language(tracker)
-            greeting = dialogue().greeting(language).replies[0]
+            greeting = dialogue().greeting(c.language).replies[0]
             turn = Turn((greeting,) + turn.replies, turn.slots)
             events.append(SlotSet("greeted", True))
         return events + t.send(dispatcher, turn)
@@ -44,8 +43,8 @@ class ActionGreet(_ConversationAction):
     def name(self) -> Text:
         return "action_greet"
 
-    def turn(self, tracker: Tracker) -> Turn:
-        return dialogue().greeting(t.language(tracker))
+    def turn(self, tracker: Tracker, c: t.Context) -> Turn:
+        return dialogue().greeting(c.language)
 
 
 class ActionTriage(_ConversationAction):
@@ -54,9 +53,9 @@ class ActionTriage(_ConversationAction):
     def name(self) -> Text:
         return "action_triage"
 
-    def turn(self, tracker: Tracker) -> Turn:
+    def turn(self, tracker: Tracker, c: t.Context) -> Turn:
         assessment = t.assessment(tracker)
-        language = t.language(tracker)
+        language = c.language
         if t.latest_intent(tracker) == "nlu_fallback" and not assessment.domains:
             return dialogue().fallback(language)
         return dialogue().help_question(
@@ -71,8 +70,8 @@ class ActionAnswer(_ConversationAction):
     def name(self) -> Text:
         return "action_answer"
 
-    def turn(self, tracker: Tracker) -> Turn:
-        language = t.language(tracker)
+    def turn(self, tracker: Tracker, c: t.Context) -> Turn:
+        language = c.language
         yes = t.latest_intent(tracker) == "affirm"
         assessment = t.assessment(tracker)
         if not yes and assessment.domains:
@@ -86,8 +85,8 @@ class ActionCrisis(_ConversationAction):
     def name(self) -> Text:
         return "action_crisis"
 
-    def turn(self, tracker: Tracker) -> Turn:
-        return dialogue().crisis(t.language(tracker), t.foreign_language(tracker))
+    def turn(self, tracker: Tracker, c: t.Context) -> Turn:
+        return dialogue().crisis(c.language, c.foreign)
 
 
 class ActionForeignLanguage(_ConversationAction):
@@ -96,10 +95,10 @@ class ActionForeignLanguage(_ConversationAction):
     def name(self) -> Text:
         return "action_foreign_language"
 
-    def turn(self, tracker: Tracker) -> Turn:
-        foreign = t.foreign_language(tracker) or t.assessment(tracker).language.code
+    def turn(self, tracker: Tracker, c: t.Context) -> Turn:
+        foreign = c.foreign or t.assessment(tracker).language.code
         if foreign not in dialogue().texts.foreign_languages:
-            return dialogue().fallback(t.language(tracker))
+            return dialogue().fallback(c.language)
         return dialogue().foreign_offer(foreign)
 
 
@@ -107,19 +106,19 @@ class ActionHuman(_ConversationAction):
     def name(self) -> Text:
         return "action_human"
 
-    def turn(self, tracker: Tracker) -> Turn:
-        return dialogue().human(t.language(tracker), t.foreign_language(tracker))
+    def turn(self, tracker: Tracker, c: t.Context) -> Turn:
+        return dialogue().human(c.language, c.foreign)
 
 
 class ActionSwitchLanguage(_ConversationAction):
-    """The language slot was already switched by action_validate_slot_mappings."""
+    """An explicit request ("Français") was already applied by t.context."""
 
     def name(self) -> Text:
         return "action_switch_language"
 
-    def turn(self, tracker: Tracker) -> Turn:
-        language = t.language(tracker)
-        if tracker.get_slot("language_explicit"):
+    def turn(self, tracker: Tracker, c: t.Context) -> Turn:
+        language = c.language
+        if c.explicit:
             return dialogue().language_switched(language)
         return dialogue().ask_language(language)
 
@@ -130,38 +129,16 @@ class ActionReply(_ConversationAction):
     def name(self) -> Text:
         return "action_reply"
 
-    def turn(self, tracker: Tracker) -> Turn:
+    def turn(self, tracker: Tracker, c: t.Context) -> Turn:
         intent = t.latest_intent(tracker)
         if intent not in SIMPLE_REPLIES:
-            return dialogue().fallback(t.language(tracker))
-        return dialogue().simple(t.language(tracker), intent)
+            return dialogue().fallback(c.language)
+        return dialogue().simple(c.language, intent)
 
 
 class ActionFallback(_ConversationAction):
     def name(self) -> Text:
         return "action_fallback"
 
-    def turn(self, tracker: Tracker) -> Turn:
-        return dialogue().fallback(t.language(tracker))
-
-
-class ActionValidateSlotMappings(Action):
-    """Runs after every user message (via action_extract_slots): keeps the
-    conversation language sticky and notes a foreign language."""
-
-    def name(self) -> Text:
-        return "action_validate_slot_mappings"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
-        if not (tracker.latest_message or {}).get("text"):
-            return []
-        guess: LanguageGuess = t.assessment(tracker).language
-        decision = decide_conversation_language(tracker.get_slot("language"), t.latest_text(tracker), guess)
-        events: Events = [SlotSet("language_explicit", decision.explicit)]
-        if decision.language != tracker.get_slot("language"):
-            events.append(SlotSet("language", decision.language))
-        if decision.explicit:
-            events.append(SlotSet("foreign_language", None))
-        elif decision.foreign:
-            events.append(SlotSet("foreign_language", decision.foreign))
-        return events
+    def turn(self, tracker: Tracker, c: t.Context) -> Turn:
+        return dialogue().fallback(c.language)

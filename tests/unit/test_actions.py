@@ -8,8 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import (
     ActionAnswer,
     ActionCrisis,
+    ActionForeignLanguage,
+    ActionReply,
     ActionTriage,
-    ActionValidateSlotMappings,
 )
 
 
@@ -67,14 +68,20 @@ def test_no_with_a_domain_is_a_corrected_help_question():
 
 
 def test_the_language_slot_follows_a_clear_message_and_ignores_a_short_one():
-    _, slots = run(ActionValidateSlotMappings(), tracker("je n'arrive plus à payer mon loyer", "describe_problem",
-                                                         {"language": "nl"}, language=("fr", 0.97)))
-    assert slots["language"] == "fr"
-    _, slots = run(ActionValidateSlotMappings(), tracker("merci", "thank", {"language": "en"}, language=("fr", 0.9)))
-    assert "language" not in slots
+    t = tracker("je n'arrive plus à payer mon loyer", "describe_problem", {"language": "nl", "greeted": True},
+                ["housing"], language=("fr", 0.97))
+    messages, slots = run(ActionTriage(), t)
+    assert slots["language"] == "fr" and messages[0]["text"].startswith("Si je comprends bien")
+    messages, slots = run(ActionReply(), tracker("merci", "thank", {"language": "en", "greeted": True}, language=("fr", 0.9)))
+    assert "language" not in slots and messages[0]["text"].startswith("You are welcome")
 
 
 def test_a_foreign_message_is_noted_without_changing_the_chat_language():
     t = tracker("Ich brauche Hilfe mit meiner Miete", "foreign_language", {"language": "nl"}, language=("de", 0.95))
-    _, slots = run(ActionValidateSlotMappings(), t)
+    messages, slots = run(ActionForeignLanguage(), t)
     assert slots["foreign_language"] == "de" and "language" not in slots
+    assert "Dolmetscher" in messages[0]["text"]
+    later = tracker("i need help with my rent please", "describe_problem",
+                    {"language": "nl", "foreign_language": "de", "greeted": True}, ["housing"], language=("en", 0.95))
+    _, slots = run(ActionTriage(), later)
+    assert slots["foreign_language"] is None and slots["language"] == "en"
