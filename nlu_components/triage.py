@@ -22,7 +22,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.language import LanguageDetector, LanguageGuess, candidate_languages
 from bot.triage.assessment import assess, routed_intent, with_top_domain
 from bot.triage.crisis import load_crisis_patterns
-from bot.triage.domain_model import DomainModel
+from bot.triage.domain_keywords import load_domain_keywords
+from bot.triage.domain_model import DomainModel, with_keyword_domains
 from bot.triage.patterns import LanguagePatterns
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class LifeDomainClassifier(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
+        self._keywords = load_domain_keywords()
 
     @classmethod
     def create(
@@ -116,8 +118,11 @@ class LifeDomainClassifier(GraphComponent):
             if self._model is None:
                 message.set(DOMAINS_KEY, {"domains": [], "scores": {}})
                 continue
-            prediction = self._model.predict(_text(message))
-            message.set(DOMAINS_KEY, {"domains": list(prediction.domains), "scores": prediction.scores})
+            text = _text(message)
+            prediction = self._model.predict(text)
+            languages = candidate_languages(LanguageGuess.from_dict(message.get(LANGUAGE_KEY)))
+            domains = with_keyword_domains(prediction, self._keywords.categories(text, languages))
+            message.set(DOMAINS_KEY, {"domains": list(domains), "scores": prediction.scores})
         return messages
 
 
