@@ -103,7 +103,6 @@ def main(turns: int = 400) -> int:
         endpoints = endpoints_file(Path(tmp), BENCH_PORTS.actions, Path(tmp) / "bench.db")
         group = ServerGroup(model, ports=BENCH_PORTS, endpoints=str(endpoints), sink=None, only=("rasa", "actions"))
         with group:
-            group.wait_until_ready()
             url = f"http://127.0.0.1:{BENCH_PORTS.rasa}/webhooks/rest/webhook"
             asyncio.run(_level(url, 4, 40))  # warm-up
             # Back-to-back turns (a stress test), then citizens who read and type for 3 s.

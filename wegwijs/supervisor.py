@@ -150,7 +150,14 @@ class ServerGroup:
         self.processes.clear()
 
     def __enter__(self) -> "ServerGroup":
-        return self.start()
+        """Starts the group and waits until every component answers."""
+        self.start()
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

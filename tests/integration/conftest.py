@@ -27,10 +27,5 @@ def tracker_db(tmp_path_factory) -> Path:
 def servers(model, tracker_db, tmp_path_factory):
     """Rasa, actions and web app of the development profile, on test ports."""
     endpoints = endpoints_file(tmp_path_factory.mktemp("endpoints"), TEST_PORTS.actions, tracker_db)
-    group = ServerGroup(model, ports=TEST_PORTS, endpoints=str(endpoints), sink=sys.stderr)
-    group.start()
-    try:
-        group.wait_until_ready()
+    with ServerGroup(model, ports=TEST_PORTS, endpoints=str(endpoints), sink=sys.stderr) as group:
         yield group
-    finally:
-        group.stop()

@@ -55,13 +55,8 @@ def production(model, database):
         "WEGWIJS_CHAT_ORIGINS": "https://www.demostad.be",
         "WEGWIJS_RASA_HOST": "127.0.0.1",
     }
-    group = ServerGroup(model, profile="production", ports=PORTS, env=env, sink=sys.stderr, only=("rasa", "actions"))
-    group.start()
-    try:
-        group.wait_until_ready()
+    with ServerGroup(model, profile="production", ports=PORTS, env=env, sink=sys.stderr, only=("rasa", "actions")) as group:
         yield group
-    finally:
-        group.stop()
 
 
 def test_a_conversation_is_stored_in_postgresql_and_locked_in_redis(production, database):
