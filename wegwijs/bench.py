@@ -101,7 +101,7 @@ def main(turns: int = 400) -> int:
     training = MODELS_DIR / "last-training-seconds"
     with tempfile.TemporaryDirectory() as tmp:
         endpoints = endpoints_file(Path(tmp), BENCH_PORTS.actions, Path(tmp) / "bench.db")
-        group = ServerGroup(model, ports=BENCH_PORTS, endpoints=str(endpoints), sink=None, only=("rasa", "actions"))
+        group = ServerGroup(model, ports=BENCH_PORTS, endpoints=str(endpoints), sink=None)
         with group:
             url = f"http://127.0.0.1:{BENCH_PORTS.rasa}/webhooks/rest/webhook"
             asyncio.run(_level(url, 4, 40))  # warm-up
