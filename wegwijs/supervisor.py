@@ -139,11 +139,14 @@ class ServerGroup:
                     raise TimeoutError(f"{component.name} not ready after {timeout:.0f} s")
                 time.sleep(0.5)
 
+    def restart(self, name: str) -> None:
+        """Stops one component, starts it again and waits until the group is ready."""
+        _stop([self.processes.pop(name)], 15.0)
+        self.start_one(name)
+        self.wait_until_ready()
+
     def first_exited(self) -> Optional[str]:
         return next((n for n, p in self.processes.items() if p.poll() is not None), None)
-
-    def stop_one(self, name: str, timeout: float = 15.0) -> None:
-        _stop([self.processes.pop(name)], timeout)
 
     def stop(self, timeout: float = 15.0) -> None:
         _stop(list(self.processes.values()), timeout)

@@ -17,7 +17,6 @@ from typing import Iterable, Optional
 from bot.settings import PROJECT_ROOT
 
 MODELS_DIR = PROJECT_ROOT / "models"
-CURRENT_POINTER = MODELS_DIR / "current"
 MODEL_INPUTS = (
     "config.yml",
     "domain",
@@ -94,7 +93,6 @@ def train(force: bool = False, out: Optional[Path] = None) -> Path:
     subprocess.run(command, cwd=PROJECT_ROOT, check=True)
     seconds = time.monotonic() - started
     (MODELS_DIR / "last-training-seconds").write_text(f"{seconds:.1f}\n")
-    CURRENT_POINTER.write_text(target.name + "\n")
     for old in MODELS_DIR.glob("wegwijs-*.tar.gz"):
         if old != target:
             old.unlink()

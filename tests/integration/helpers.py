@@ -31,7 +31,7 @@ class RestChat:
         return "\n".join(r.get("text", "") for r in replies)
 
 
-async def socket_conversation(rasa_port: int, messages: list[str], quiet: float = 1.0, origin: str | None = None) -> tuple[str, list[list[dict]]]:
+async def socket_conversation(rasa_port: int, messages: list[str], quiet: float = 1.0) -> tuple[str, list[list[dict]]]:
     """Sends each message over socket.io; collects the bot messages after each."""
     import socketio
 
@@ -47,9 +47,8 @@ async def socket_conversation(rasa_port: int, messages: list[str], quiet: float 
     async def on_bot(data):  # noqa: ANN001
         received.append(data)
 
-    headers = {"Origin": origin} if origin else None
     # Long-polling: aiohttp 3.9 (pinned by Rasa) lacks what the websocket client needs.
-    await client.connect(f"http://127.0.0.1:{rasa_port}", transports=["polling"], headers=headers)
+    await client.connect(f"http://127.0.0.1:{rasa_port}", transports=["polling"])
     await client.emit("session_request", {"session_id": None})
     session_id = await asyncio.wait_for(session, 10)
     replies: list[list[dict]] = []

@@ -103,3 +103,12 @@ def test_a_leading_slash_never_sets_an_intent_or_a_slot(chat, tracker_db):
     assert user["parse_data"]["entities"] == []
     values = [json.loads(data).get("value") for kind, _, data in events if kind == "slot"]
     assert "INJECTED" not in values and "crisis_continue" not in values
+
+
+def test_a_rasa_restart_mid_conversation_loses_nothing(servers):
+    chat = RestChat(TEST_PORTS.rasa)
+    chat.say("bonjour")
+    assert "les dettes" in RestChat.texts(chat.say("j'ai des dettes et je ne peux plus payer le loyer"))
+    servers.restart("rasa")
+    confirmed = RestChat.texts(chat.say("oui"))
+    assert "Appelez le 015 00 00 00" in confirmed, "language and the pending question survive the restart"
