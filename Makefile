@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export RASA_CACHE_DIRECTORY ?= $(CURDIR)/.rasa/cache
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup train run test unit validate stories eval bench lock clean
+.PHONY: setup browser train run test unit validate stories eval bench bench-sms lock clean
 
 ## setup: build .venv with Python 3.10 and the pinned dependencies (only when they changed)
 setup: $(STAMP)
@@ -22,6 +22,18 @@ $(STAMP):
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/lock.txt -r requirements/base.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*; touch $@
+
+## browser: Debian's chromium for the browser tests (tests/e2e); Playwright never downloads one
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "The browser tests need Chromium, and apt-get is not available here: install the 'chromium' package (Debian) so that 'chromium' is on the PATH." >&2; exit 1; \
+	  fi; \
+	  sudo=""; [[ $$(id -u) -eq 0 ]] || sudo="sudo"; \
+	  echo "Installing Debian's chromium for the browser tests (apt-get)"; \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	    || { echo "Could not install chromium with apt-get; install the 'chromium' package by hand." >&2; exit 1; }; \
+	}
 
 ## train: train the Rasa model, only when config, domain, data or NLU code changed
 train: setup
@@ -37,7 +49,7 @@ test: train validate unit stories
 validate: setup
 	$(BIN)/rasa data validate --fail-on-warnings --config config.yml --domain domain --data data
 
-unit: setup
+unit: setup browser
 	$(BIN)/python -m pytest
 
 stories: train
@@ -51,6 +63,10 @@ eval: train
 ## bench: latency, throughput, training time and memory through the running servers
 bench: train
 	$(BIN)/wegwijs bench
+
+## bench-sms: the SMS path to a booked referral (nl, fr): messages, segments, cost; fails over 14 segments
+bench-sms: train
+	$(BIN)/wegwijs bench-sms --check
 
 ## lock: re-pin requirements/lock.txt from the current .venv (after changing base.txt)
 lock: setup

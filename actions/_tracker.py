@@ -10,7 +10,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.dialogue import Turn
+from bot.flow import Inbound, is_flow_step
 from bot.language import DEFAULT_LANGUAGE, decide_conversation_language
+from bot.privacy.sealing import with_sealed_values
 from bot.triage.assessment import Assessment
 
 ASSESSMENT_KEY = "wegwijs"  # set by nlu_components.triage.TriageRouter
@@ -32,7 +34,8 @@ class Context:
 def context(tracker: Tracker) -> Context:
     """Keeps the conversation language sticky (bot.language) and notes a foreign one."""
     text, guess = latest_text(tracker), assessment(tracker).language
-    decision = decide_conversation_language(tracker.get_slot("language"), text, guess)
+    answering = is_flow_step(tracker.get_slot("pending"))
+    decision = decide_conversation_language(tracker.get_slot("language"), text, guess, answering)
     if decision.explicit or decision.switched:
         foreign = None  # they chose, or moved to, one of our languages
     else:
@@ -50,6 +53,16 @@ def latest_text(tracker: Tracker) -> str:
 
 def latest_intent(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+
+
+def inbound(tracker: Tracker) -> Inbound:
+    return Inbound(
+        # The flow gets contact details sealed ("[☎:gAAAA...]"), never in clear (bot.privacy.sealing).
+        text=with_sealed_values(latest_text(tracker), (tracker.latest_message or {}).get("metadata")),
+        intent=latest_intent(tracker),
+        conversation_id=tracker.sender_id,
+        channel=tracker.get_latest_input_channel() or "",
+    )
 
 
 def send(dispatcher: CollectingDispatcher, turn: Turn) -> List[Dict[str, Any]]:

@@ -4,23 +4,33 @@ crisis, language, a person, and the small answers around them."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import _tracker as t
-from actions._runtime import dialogue
-from bot.dialogue import SIMPLE_REPLIES, Turn
+from actions._runtime import dialogue, flow
+from bot.dialogue import PENDING_SUMMARY, SIMPLE_REPLIES, Turn
+from bot.flow import is_flow_step
 
 Events = List[Dict[Text, Any]]
 
 
+
+
 class _ConversationAction(Action, ABC):
-    """Shows the privacy notice on the first turn, before anything else but a crisis."""
+    """Shows the privacy notice on the first turn, before anything else but a crisis.
+
+    While a step of bot.flow waits for an answer (rights, offer, booking), the
+    message is that answer, whatever intent the NLU guessed ("67", "2",
+    "0470 12 34 56"); the actions that must always win (crisis, a person,
+    language) set `answers_flow = False`.
+    """
 
     greets_first = True
+    answers_flow = True
 
     @abstractmethod
     def turn(self, tracker: Tracker, c: t.Context) -> Turn:
@@ -28,13 +38,26 @@ class _ConversationAction(Action, ABC):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
         c = t.context(tracker)
-        turn = self.turn(tracker, c)
+        turn = self._flow_turn(tracker, c) if self.answers_flow else None
+        turn = turn or self.turn(tracker, c)
         events: Events = c.slot_events(tracker)
         if self.greets_first and not tracker.get_slot("greeted"):
             greeting = dialogue().greeting(c.language).replies[0]
             turn = Turn((greeting,) + turn.replies, turn.slots)
             events.append(SlotSet("greeted", True))
         return events + t.send(dispatcher, turn)
+
+
+    @staticmethod
+    def _flow_turn(tracker: Tracker, c: t.Context) -> Optional[Turn]:
+        """A booking named by its code (whatever the NLU guessed: "mijn code is ..."),
+        or the answer to the waiting flow step; None when neither."""
+        pending, state, text = tracker.get_slot("pending"), tracker.get_slot("flow") or {}, t.latest_text(tracker)
+        answering = is_flow_step(pending) and not flow().leaves(state, t.latest_intent(tracker), text)
+        booking = flow().booking_lookup(c.language, text, state, only_certain=answering)
+        if booking is not None:
+            return booking
+        return flow().handle(pending, c.language, state, t.inbound(tracker)) if answering else None
 
 
 class ActionGreet(_ConversationAction):
@@ -76,10 +99,13 @@ class ActionAnswer(_ConversationAction):
         assessment = t.assessment(tracker)
         if not yes and assessment.domains:
             return dialogue().help_question(language, assessment.domains, t.latest_text(tracker), None)
+        if yes and tracker.get_slot("pending") == PENDING_SUMMARY:
+            return flow().start(language, tracker.get_slot("domains") or [], tracker.get_slot("help_question") or "")
         return dialogue().answer(language, yes, tracker.get_slot("pending"))
 
 
 class ActionCrisis(_ConversationAction):
+    answers_flow = False
     greets_first = False  # the help lines come first, at once
 
     def name(self) -> Text:
@@ -90,6 +116,7 @@ class ActionCrisis(_ConversationAction):
 
 
 class ActionForeignLanguage(_ConversationAction):
+    answers_flow = False
     greets_first = False  # the greeting would be in a language they may not read
 
     def name(self) -> Text:
@@ -103,6 +130,7 @@ class ActionForeignLanguage(_ConversationAction):
 
 
 class ActionHuman(_ConversationAction):
+    answers_flow = False
     def name(self) -> Text:
         return "action_human"
 
@@ -111,6 +139,7 @@ class ActionHuman(_ConversationAction):
 
 
 class ActionSwitchLanguage(_ConversationAction):
+    answers_flow = False
     """An explicit request ("Français") was already applied by t.context."""
 
     def name(self) -> Text:

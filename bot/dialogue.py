@@ -90,13 +90,14 @@ class Dialogue:
         return Turn((summary,), {"pending": PENDING_SUMMARY, "domains": list(domains), "help_question": question})
 
     def answer(self, language: str, yes: bool, pending: Optional[str]) -> Turn:
-        """A yes or no, read against the question it answers."""
+        """A yes or no, read against the question it answers.
+
+        A confirmed summary is not answered here: the conversation goes on in
+        bot.flow (rights, offer, referral).
+        """
         if pending == PENDING_SUMMARY:
             if yes:
-                return Turn(
-                    (self._say(language, "summary_confirmed"), self._say(language, "anything_else")),
-                    {"pending": None, "summary_confirmed": True},
-                )
+                raise ValueError("a confirmed help question continues in bot.flow")
             return Turn(
                 (self._say(language, "summary_corrected", [self._human_button(language)]),),
                 {"pending": None, "domains": [], "summary_confirmed": False},

@@ -176,13 +176,20 @@ def is_trusted_foreign(text: str, guess: LanguageGuess) -> bool:
 
 
 def decide_conversation_language(
-    current: Optional[str], text: str, guess: LanguageGuess
+    current: Optional[str], text: str, guess: LanguageGuess, answering: bool = False
 ) -> LanguageDecision:
-    """The conversation language after this message (sticky, see module doc)."""
+    """The conversation language after this message (sticky, see module doc).
+
+    `answering`: the message answers a question (a postcode, a name, an e-mail
+    address), which says nothing about the language; only an explicit request
+    switches then.
+    """
     requested = explicit_language_request(text)
     if requested:
         return LanguageDecision(requested, switched=requested != current, explicit=True)
     base = current if current in CHAT_LANGUAGES else None
+    if answering and base:
+        return LanguageDecision(base)
     if guess.code is None:
         return LanguageDecision(base or DEFAULT_LANGUAGE)
     if guess.code in FOREIGN_LANGUAGES:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Dict, Optional, Text
+from typing import Dict, List, Optional, Text
+from urllib.parse import urlsplit
 
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from bot.settings import Settings
 from connectors import rasa_speedups
 from connectors.inbound import OnNewMessage, cleaning
 
@@ -31,6 +33,9 @@ class WebChatInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         blueprint = super().blueprint(cleaning(on_new_message))
         sio = self.sio
+        # Rasa switches the browser origin check off (cors_allowed_origins=[]);
+        # only Wegwijs' own page and the configured sites may open a chat.
+        sio.eio.cors_allowed_origins = chat_origins(Settings.from_env())
 
         # Replaces Rasa's handler, which calls the (now asynchronous)
         # enter_room without awaiting it: the browser then never joins its
@@ -44,6 +49,13 @@ class WebChatInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         return blueprint
+
+
+def chat_origins(settings: Settings) -> List[str]:
+    """Browser origins the socket accepts: the web app's own (public URL) and WEGWIJS_CHAT_ORIGINS."""
+    own = urlsplit(settings.public_url)
+    origins = [f"{own.scheme}://{own.netloc}", *(o.rstrip("/") for o in settings.chat_origins)]
+    return list(dict.fromkeys(origins))
 
 
 class RestChatInput(RestInput):

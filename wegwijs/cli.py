@@ -53,8 +53,17 @@ def _cmd_triage(args: argparse.Namespace) -> int:
             print(json.dumps({"error": f"line {number}: expected a JSON object with a text string"}), flush=True)
             status = 1
             continue
-        print(json.dumps(understanding.triage(text), ensure_ascii=False), flush=True)
+        print(_json_line(understanding.triage(text)), flush=True)
     return status
+
+
+# Characters that JSON allows raw but that split a line for many line readers.
+_LINE_BREAKERS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def _json_line(value: dict) -> str:
+    """One JSON object on exactly one line, readable text kept (not ASCII-escaped)."""
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKERS)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -67,6 +76,18 @@ def _cmd_web(args: argparse.Namespace) -> int:
     from webapp.app import serve
 
     return serve()
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from wegwijs.worker import main as work
+
+    return work(interval=args.interval)
+
+
+def _cmd_bench_sms(args: argparse.Namespace) -> int:
+    from wegwijs.sms_bench import main as bench_sms
+
+    return bench_sms(languages=args.languages, check=args.check, model=Path(args.model) if args.model else None)
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -102,14 +123,41 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("web", help="run only the web app")
     p.set_defaults(func=_cmd_web)
 
+    p = sub.add_parser("worker", help="send SMS reminders and follow-ups, resend failed replies, deliver webhooks")
+    p.add_argument("--interval", type=float, default=None, help="seconds between cycles (default 30)")
+    p.set_defaults(func=_cmd_worker)
+
     p = sub.add_parser("eval", help="language, domain and crisis figures on a held-out JSONL file")
     p.add_argument("file")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
     p.set_defaults(func=_cmd_eval)
 
+    from wegwijs.rights_cli import add_parser as add_rights_parser
+
+    add_rights_parser(sub)
+
     p = sub.add_parser("bench", help="latency, throughput and memory through the running servers")
     p.add_argument("--turns", type=int, default=400, help="user turns per concurrency level")
     p.set_defaults(func=_cmd_bench)
+
+    p = sub.add_parser("bench-sms", help="the SMS path to a booked referral: messages, segments and cost")
+    p.add_argument("--languages", nargs="+", default=["nl", "fr"], choices=["nl", "fr", "en"])
+    p.add_argument("--check", action="store_true", help="exit 1 when a path needs more than the segment budget")
+    p.add_argument("--model", help="a trained model file (default: the current one)")
+    p.set_defaults(func=_cmd_bench_sms)
+
+    from wegwijs.offer_cli import add_arguments as add_offer_arguments
+
+    p = sub.add_parser("offer", help="the local offer directory (HSDS 3.0): import, export, search")
+    add_offer_arguments(p)
+
+    from wegwijs.referral_cli import add_referral_commands
+
+    add_referral_commands(sub)  # users add, slots import-ics, referral status (contracts §4)
+
+    from wegwijs.privacy_cli import add_privacy_commands
+
+    add_privacy_commands(sub)  # privacy purge (retention, for cron)
     return parser
 
 

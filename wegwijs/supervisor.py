@@ -1,6 +1,6 @@
-"""Runs Rasa, the action server and the web app together, output prefixed.
+"""Runs Rasa, the action server, the web app and the worker together, output prefixed.
 
-Ctrl-C (or SIGTERM) stops all three; if one of them dies, the others are
+Ctrl-C (or SIGTERM) stops all four; if one of them dies, the others are
 stopped too, so a half-running assistant never hides a failure. Tests and
 benchmarks start the same group on other ports with `ServerGroup`.
 """
@@ -20,7 +20,7 @@ from typing import IO, Mapping, Optional, Sequence
 
 from bot.settings import PROJECT_ROOT, Settings, SettingsError
 
-_COLOURS = {"rasa": "\033[36m", "actions": "\033[35m", "web": "\033[32m"}
+_COLOURS = {"rasa": "\033[36m", "actions": "\033[35m", "web": "\033[32m", "worker": "\033[33m"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,11 @@ class Ports:
     rasa: int = 5005
     actions: int = 5055
     web: int = 8000
+    worker: Optional[int] = None  # the worker's health port; default: the web port + 1
+
+    @property
+    def worker_health(self) -> int:
+        return self.worker or self.web + 1
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,13 @@ def components(profile: str, model: Path, ports: Ports, endpoints: Optional[str]
             f"http://127.0.0.1:{ports.web}/health",
             env={"WEGWIJS_WEB_PORT": str(ports.web)},
         ),
+        # Reminders, follow-ups, resends and webhooks; its health port says cycles complete.
+        Component(
+            "worker",
+            [str(bin_dir / "wegwijs"), "worker"],
+            f"http://127.0.0.1:{ports.worker_health}/health",
+            env={"WEGWIJS_WORKER_PORT": str(ports.worker_health)},
+        ),
     ]
 
 
@@ -87,7 +99,7 @@ def _pipe(name: str, stream: IO[bytes], sink: Optional[IO[str]], lock: threading
 
 
 class ServerGroup:
-    """The three processes, started together and stopped together."""
+    """The processes, started together and stopped together (`only`: some of them)."""
 
     def __init__(
         self,
@@ -196,14 +208,15 @@ def run(profile: str = "development") -> int:
     except NoModelError as error:
         print(f"wegwijs run: {error}", file=sys.stderr)
         return 2
-    group = ServerGroup(model, profile, Ports(web=settings.web_port))
+    group_ports = Ports(web=settings.web_port)
+    group = ServerGroup(model, profile, group_ports)
     stopping = threading.Event()
     # Set explicitly: a shell may start a background job with SIGINT ignored.
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, lambda *_: stopping.set())
     group.start()
     print(f"Wegwijs is starting: the chat will be on http://localhost:{settings.web_port}/ "
-          "(Rasa 5005, actions 5055). Ctrl-C stops everything.", flush=True)
+          f"(Rasa 5005, actions 5055, worker health {group_ports.worker_health}). Ctrl-C stops everything.", flush=True)
     exit_code = 0
     while not stopping.is_set():
         dead = group.first_exited()
@@ -212,6 +225,6 @@ def run(profile: str = "development") -> int:
             exit_code = 1
             break
         stopping.wait(0.5)
-    print("Stopping Rasa, the action server and the web app.", flush=True)
+    print("Stopping Rasa, the action server, the web app and the worker.", flush=True)
     group.stop()
     return exit_code

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from bot.inbound import clean_inbound_text
+from bot.inbound import clean_inbound_text, inbound_text
 from bot.triage.assessment import Assessment
 
 ASSESSMENT_KEY = "wegwijs"
@@ -30,7 +30,8 @@ class Understanding:
         self._agent = self._loop.run_until_complete(_load(Agent, model_path))
 
     def parse(self, text: Any) -> dict:
-        cleaned = clean_inbound_text(text)
+        # As the channels do: cleaned, and personal data masked, before the NLU sees it.
+        cleaned = inbound_text(text).text
         return self._loop.run_until_complete(self._agent.parse_message(cleaned))
 
     def triage(self, text: Any) -> dict:

@@ -13,7 +13,8 @@ from typing import Iterable, Mapping
 
 import yaml
 
-from bot.language import CHAT_LANGUAGES, DEFAULT_LANGUAGE
+from bot.catalogues import load_language_catalogues
+from bot.language import DEFAULT_LANGUAGE
 
 TEXTS_DIR = Path(__file__).resolve().parent
 
@@ -25,14 +26,7 @@ class Texts:
 
     @classmethod
     def load(cls, directory: Path = TEXTS_DIR) -> "Texts":
-        catalogues = {
-            code: yaml.safe_load((directory / f"{code}.yml").read_text(encoding="utf-8"))
-            for code in CHAT_LANGUAGES
-        }
-        reference = set(catalogues[DEFAULT_LANGUAGE])
-        for code, catalogue in catalogues.items():
-            if set(catalogue) != reference:
-                raise ValueError(f"texts/{code}.yml keys differ from nl.yml: {sorted(set(catalogue) ^ reference)}")
+        catalogues = load_language_catalogues(directory)
         foreign = yaml.safe_load((directory / "foreign.yml").read_text(encoding="utf-8")) or {}
         return cls(catalogues, foreign)
 
@@ -42,6 +36,10 @@ class Texts:
     def get(self, language: str, key: str, values: Mapping[str, str] | None = None) -> str:
         template = self._catalogue(language)[key]
         return _fill(str(template), values or {})
+
+    def raw(self, language: str, key: str):
+        """A structured entry (a list or mapping), as it stands in the catalogue."""
+        return self._catalogue(language)[key]
 
     def domain_list(self, language: str, domains: Iterable[str]) -> str:
         names = [self._catalogue(language)["domain_names"][d] for d in domains]

@@ -17,11 +17,12 @@ CRISIS_MODEL_THRESHOLD = 0.85
 
 # Intents that, when the message also names a life domain, are really a help
 # question ("hallo, ik heb schulden").
-_HELP_QUESTION_OVERRIDABLE = {"greet", "need_help", "thank", "nlu_fallback"}
+_HELP_QUESTION_OVERRIDABLE = {"greet", "need_help", "thank", "nlu_fallback"}  # FALLBACK_INTENT
 
 CRISIS_INTENT = "crisis"
 FOREIGN_INTENT = "foreign_language"
 HELP_QUESTION_INTENT = "describe_problem"
+FALLBACK_INTENT = "nlu_fallback"
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,15 @@ def routed_intent(intent: str, text: str, assessment: Assessment) -> str:
     """
     if assessment.crisis:
         return CRISIS_INTENT
+    if not any(ch.isalpha() for ch in text):
+        # "2800", "2", "0470 12 34 56", an emoji: an answer or nothing, never a request
+        # to stop, switch language or the like (the classifier guesses at random on digits).
+        return FALLBACK_INTENT
     if is_trusted_foreign(text, assessment.language):
         return FOREIGN_INTENT
     if intent == FOREIGN_INTENT:
         # The classifier thinks foreign, the language detector does not agree.
-        return HELP_QUESTION_INTENT if assessment.domains else "nlu_fallback"
+        return HELP_QUESTION_INTENT if assessment.domains else FALLBACK_INTENT
     if assessment.domains and intent in _HELP_QUESTION_OVERRIDABLE:
         return HELP_QUESTION_INTENT
     return intent

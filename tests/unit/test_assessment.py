@@ -1,3 +1,5 @@
+import pytest
+
 from bot.language import LanguageGuess
 from bot.triage.assessment import Assessment, assess, routed_intent
 
@@ -41,3 +43,10 @@ def test_assessment_survives_the_round_trip_through_parse_data():
     assert Assessment.from_dict(original.as_dict()) == original
     line = original.contract_line("x")
     assert line == {"text": "x", "lang": "nl", "domains": ["debt", "housing"], "crisis": True}
+
+
+@pytest.mark.parametrize("text", ["2800", "2", "0470 12 34 56", "🙂", "..."])
+def test_a_message_without_letters_is_never_a_request(text):
+    calm = Assessment(LanguageGuess.from_dict(None), (), False)
+    for intent in ("stop", "ask_human", "switch_language", "goodbye"):
+        assert routed_intent(intent, text, calm) == "nlu_fallback"

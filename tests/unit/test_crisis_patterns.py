@@ -71,3 +71,21 @@ def test_a_word_of_one_language_does_not_fire_inside_another(patterns):
 )
 def test_crisis_patterns_cover_other_scripts_and_languages(patterns, text):
     assert patterns.categories(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "another night in the station, its freezing", "third night in my car, so cold",
+    "i spent last night on a bench and will again", "weer een nacht buiten, het is zo koud",
+    "derde nacht in mijn auto", "troisième nuit dans la voiture, il fait glacial", "encore une nuit dehors",
+])
+def test_night_after_night_outside_is_a_crisis(patterns, text):
+    assert "no_shelter_tonight" in patterns.categories(text, None)
+
+
+@pytest.mark.parametrize("text", [
+    "another night of cold in my flat, the heating is broken", "ik werk de derde nacht op rij in de nachtdienst",
+    "i slept in my car once last year", "une autre nuit sans dormir à cause des dettes",
+    "weer een nacht niet geslapen van de stress",
+])
+def test_a_bad_night_at_home_is_not_a_night_outside(patterns, text):
+    assert not patterns.categories(text, None)

@@ -5,7 +5,13 @@ import yaml
 
 from bot.life_domains import LIFE_DOMAINS
 from bot.settings import PROJECT_ROOT
-from bot.triage.domain_model import THRESHOLD, DomainModel, DomainPrediction, with_keyword_domains
+from bot.triage.domain_model import (
+    THRESHOLD,
+    DomainModel,
+    DomainPrediction,
+    domains_from_scores,
+    with_keyword_domains,
+)
 
 
 def training_examples() -> tuple[list[str], list[list[str]]]:
@@ -49,9 +55,26 @@ def test_training_refuses_unknown_or_missing_domains():
 
 
 def test_a_keyword_adds_its_domain_but_at_most_three_are_kept():
-    scores = {d: 0.0 for d in LIFE_DOMAINS} | {"debt": 0.9, "housing": 0.6, "food": 0.5}
+    scores = {d: 0.0 for d in LIFE_DOMAINS} | {"debt": 0.95, "housing": 0.9, "food": 0.8}
     prediction = DomainPrediction(("debt", "housing", "food"), scores)
     assert with_keyword_domains(prediction, ["legal"]) == ("debt", "housing", "food")
     weaker = DomainPrediction(("debt",), scores | {"housing": 0.1, "food": 0.1})
     assert with_keyword_domains(weaker, ["legal"]) == ("debt", "legal")
     assert THRESHOLD > 0.1
+
+
+def test_only_domains_the_model_is_sure_enough_of_are_reported():
+    scores = {d: 0.0 for d in LIFE_DOMAINS} | {"debt": 0.9, "housing": THRESHOLD, "food": THRESHOLD - 0.01}
+    assert domains_from_scores(scores) == ("debt", "housing")
+    assert domains_from_scores(scores | {"work": 0.8, "care": 0.7}) == ("debt", "work", "care")
+
+
+def test_flemish_and_sms_style_messages_are_understood(model):
+    assert "wellbeing" in model.predict("kvoel mij de laatste weken echt eenzaam en verdrietig").domains
+    assert "income" in model.predict("mijn dop is weer te laat en kzit zonder geld").domains
+    assert "legal" in model.predict("jai besoin dun avocat pro deo").domains
+
+
+def test_many_messages_at_once_give_the_same_answers_as_one_by_one(model):
+    texts = ["ik heb schulden", "", "my landlord wants me out"]
+    assert model.predict_many(texts) == [model.predict(t) for t in texts]

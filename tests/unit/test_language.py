@@ -81,3 +81,9 @@ def test_a_short_foreign_looking_word_is_not_trusted():
 def test_the_first_message_sets_the_language():
     assert decide_conversation_language(None, "i need help with my rent", guess("en")).language == "en"
     assert decide_conversation_language(None, "2", LanguageGuess(None, 0.0)).language == "nl"
+
+
+def test_an_answer_to_a_question_never_flips_the_language_but_a_request_does():
+    english = LanguageGuess("en", 0.99, (("en", 0.99),))
+    assert decide_conversation_language("fr", "sam at example dot be please", english, answering=True).language == "fr"
+    assert decide_conversation_language("fr", "English", english, answering=True).language == "en"

@@ -1,4 +1,5 @@
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.municipality import Municipality
 from bot.settings import PROJECT_ROOT, Settings, SettingsError
@@ -16,6 +17,16 @@ def test_production_refuses_to_start_without_a_database_or_chat_origins():
         Settings.from_env({"WEGWIJS_ENV": "production"})
     with pytest.raises(SettingsError, match="WEGWIJS_CHAT_ORIGINS"):
         Settings.from_env({"WEGWIJS_ENV": "production", "WEGWIJS_DATABASE_URL": "postgresql://x/y"})
+
+
+def test_production_needs_the_public_address_of_the_web_app_and_development_has_one():
+    production = {"WEGWIJS_ENV": "production", "WEGWIJS_DATABASE_URL": "postgresql://x/y",
+                  "WEGWIJS_CHAT_ORIGINS": "https://www.demostad.be", "WEGWIJS_SECRET_KEY": Fernet.generate_key().decode()}
+    with pytest.raises(SettingsError, match="WEGWIJS_PUBLIC_URL"):
+        Settings.from_env(production)
+    assert Settings.from_env({**production, "WEGWIJS_PUBLIC_URL": "https://chat.demostad.be/"}).public_url == (
+        "https://chat.demostad.be")
+    assert Settings.from_env({"WEGWIJS_WEB_PORT": "8123"}).public_url == "http://localhost:8123"
 
 
 def test_an_unknown_environment_or_bad_port_is_refused():
