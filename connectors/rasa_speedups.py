@@ -28,9 +28,15 @@ def _validator(schema_json: str) -> Any:
 
 def validate_action_result(result: Dict[Text, Any], schema: Dict[Text, Any]) -> None:
     """Raises jsonschema's ValidationError (best match) like jsonschema.validate."""
+    _raise_best_error(_validator(json.dumps(schema, sort_keys=True)), result)
+
+
+def _raise_best_error(validator: Any, result: Dict[Text, Any]) -> None:
     from jsonschema.exceptions import best_match
 
-    error = best_match(_validator(json.dumps(schema, sort_keys=True)).iter_errors(result))
+    if validator.is_valid(result):  # the usual case: no error tree to build
+        return
+    error = best_match(validator.iter_errors(result))
     if error is not None:
         raise error
 
@@ -43,9 +49,12 @@ def apply() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.constants import DOCS_BASE_URL
 
+    # The response format is a constant of Rasa's: its validator is built once.
+    validator = _validator(json.dumps(RemoteAction.action_response_format_spec(), sort_keys=True))
+
     def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
         try:
-            validate_action_result(result, self.action_response_format_spec())
+            _raise_best_error(validator, result)
             return True
         except ValidationError as e:
             e.message += (

@@ -37,12 +37,14 @@ BENCH_PORTS = Ports(rasa=25005, actions=25055, web=28000)
 
 
 def endpoints_file(directory: Path, actions_port: int, database: Path) -> Path:
+    """The development profile's endpoints.yml, with another action port and tracker database."""
+    import yaml
+
+    endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{actions_port}/webhook"
+    endpoints["tracker_store"]["db"] = str(database)
     path = directory / "endpoints.yml"
-    path.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n",
-        encoding="utf-8",
-    )
+    path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     return path
 
 

@@ -78,3 +78,11 @@ def test_flemish_and_sms_style_messages_are_understood(model):
 def test_many_messages_at_once_give_the_same_answers_as_one_by_one(model):
     texts = ["ik heb schulden", "", "my landlord wants me out"]
     assert model.predict_many(texts) == [model.predict(t) for t in texts]
+
+
+def test_the_stacked_prediction_gives_the_trained_models_probabilities(model, tmp_path: Path):
+    texts = ["kheb schulden en de deurwaarder komt", "je me sens seule", "help with my tax form", "2800"]
+    model.save(tmp_path / "m.pkl")
+    for loaded in (model, DomainModel.load(tmp_path / "m.pkl")):
+        stacked = loaded._probabilities([t.lower() for t in texts])
+        assert stacked == pytest.approx(loaded._pipeline.predict_proba([t.lower() for t in texts]), abs=1e-9)
