@@ -56,9 +56,9 @@ stories: train
 	$(BIN)/rasa test core --stories tests --model "$$($(BIN)/wegwijs model-path)" \
 	  --endpoints endpoints.yml --fail-on-prediction-errors --out var/results/stories
 
-## eval: language, domain and crisis figures on the held-out file tests/eval/heldout.jsonl
+## eval: language, domain and crisis figures on the evaluation files (tests/eval/README.md)
 eval: train
-	$(BIN)/wegwijs eval tests/eval/heldout.jsonl
+	$(BIN)/wegwijs eval tests/eval/heldout.jsonl tests/eval/crisis_heldout.jsonl tests/eval/dev.jsonl
 
 ## bench: latency, throughput, training time and memory through the running servers
 bench: train

@@ -109,12 +109,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._remember(tracker, stored, len(tracker.events))
 
     def _append(self, sender_id: str, events: list) -> Optional[int]:
-        """Inserts the events like SQLTrackerStore.save; returns the last event's id."""
+        """Inserts the events as SQLTrackerStore.save does (one statement); returns the last event's id."""
         rows = []
         for event in events:
             data = event.as_dict()
             rows.append(
-                self.SQLEvent(
+                dict(
                     sender_id=sender_id,
                     type_name=event.type_name,
                     timestamp=data.get("timestamp"),
@@ -123,12 +123,13 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                     data=json.dumps(data),
                 )
             )
-        with self.session_scope() as session:
-            session.add_all(rows)
-            session.flush()
-            last_id = rows[-1].id
-            session.commit()
-        return last_id
+        table = self.SQLEvent.__table__
+        with self.engine.begin() as connection:
+            connection.execute(table.insert(), rows)
+            # The lock store lets one turn of a conversation run at a time: the newest id is ours.
+            return connection.execute(
+                sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sender_id)
+            ).scalar()
 
     # Bookkeeping
 

@@ -93,7 +93,7 @@ def _cmd_bench_sms(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from wegwijs.evaluation import main as evaluate
 
-    return evaluate(Path(args.file), check=args.check)
+    return evaluate([Path(f) for f in args.files], check=args.check)
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -127,8 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=None, help="seconds between cycles (default 30)")
     p.set_defaults(func=_cmd_worker)
 
-    p = sub.add_parser("eval", help="language, domain and crisis figures on a held-out JSONL file")
-    p.add_argument("file")
+    p = sub.add_parser("eval", help="language, domain and crisis figures on held-out JSONL files")
+    p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
     p.set_defaults(func=_cmd_eval)
 

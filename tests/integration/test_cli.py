@@ -82,3 +82,20 @@ def test_without_a_trained_model_it_exits_non_zero_with_a_clear_message():
     assert done.returncode != 0
     assert "does not exist" in done.stderr
     assert done.stdout == ""
+
+
+def test_eval_reports_each_file_and_check_fails_below_target(model, tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"text": "ik wil niet meer leven", "lang": "nl", "domains": ["wellbeing"], "crisis": True})
+                    + "\n", encoding="utf-8")
+    wrong = tmp_path / "wrong.jsonl"  # deliberately mislabelled: every target is missed
+    wrong.write_text(json.dumps({"text": "waar is de voedselbank", "lang": "fr", "domains": ["energy"], "crisis": True})
+                     + "\n", encoding="utf-8")
+    done = subprocess.run([WEGWIJS, "eval", str(good), str(wrong), "--check"], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, timeout=300)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert f"== {good}: 1 messages" in done.stdout and f"== {wrong}: 1 messages" in done.stdout
+    assert "Crisis recall: 1.000 of 1" in done.stdout
+    assert "Missed crises:\n  waar is de voedselbank" in done.stdout
+    report = json.loads((PROJECT_ROOT / "var" / "results" / "eval-wrong.json").read_text(encoding="utf-8"))
+    assert report["language_accuracy"] == 0.0 and report["crisis_recall"] == 0.0
