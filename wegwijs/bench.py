@@ -2,8 +2,8 @@
 
 Starts Rasa and the action server on spare ports with a throw-away SQLite
 tracker store, then drives whole conversations through Rasa's REST channel
-at 1 and at 20 concurrent conversations, back to back and with 3 s of
-reading and typing between turns. Reports p50/p95 latency, messages
+at 1 and at 20 concurrent conversations, back to back and with 1 s and 3 s
+of reading and typing between turns (on average). Reports p50/p95 latency, messages
 per second, the last training time and each process's peak memory.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import statistics
 import tempfile
@@ -54,6 +55,22 @@ def peak_memory_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measured(url: str, processes: dict, concurrency: int, turns: int, think: float = 0.0) -> dict:
+    """One level, with each server's CPU time per user turn (what bounds throughput)."""
+    before = {name: cpu_seconds(p.pid) for name, p in processes.items()}
+    level = asyncio.run(_level(url, concurrency, turns, think))
+    level["cpu_ms_per_turn"] = {
+        name: round(1000 * (cpu_seconds(p.pid) - before[name]) / level["turns"], 1) for name, p in processes.items()
+    }
+    return level
 
 
 async def _conversation(client: httpx.AsyncClient, url: str, latencies: list[float], think: float) -> None:
@@ -107,9 +124,11 @@ def main(turns: int = 400) -> int:
         with group:
             url = f"http://127.0.0.1:{BENCH_PORTS.rasa}/webhooks/rest/webhook"
             asyncio.run(_level(url, 4, 40))  # warm-up
-            # Back-to-back turns (a stress test), then citizens who read and type for 3 s.
-            levels = [asyncio.run(_level(url, c, turns)) for c in (1, 20)]
-            levels.append(asyncio.run(_level(url, 20, turns, think=3.0)))
+            # Back-to-back turns (a stress test: the servers' capacity), then citizens
+            # who read and type: 1 s (very fast) and 3 s (still fast for an SMS) on average.
+            processes = {n: group.processes[n] for n in ("rasa", "actions")}
+            levels = [_measured(url, processes, c, turns) for c in (1, 20)]
+            levels += [_measured(url, processes, 20, turns, think) for think in (1.0, 3.0)]
             memory = {name: round(peak_memory_mb(p.pid), 1) for name, p in group.processes.items()}
     report = {
         "levels": levels,
@@ -121,8 +140,9 @@ def main(turns: int = 400) -> int:
     out.write_text(json.dumps(report, indent=2), encoding="utf-8")
     for level in levels:
         pace = f"{level['think_seconds']:.0f} s between turns" if level["think_seconds"] else "back to back"
+        cpu = ", ".join(f"{name} {ms} ms" for name, ms in level["cpu_ms_per_turn"].items())
         print(f"{level['concurrency']:>2} concurrent conversations ({pace}): p50 {level['p50_ms']} ms, p95 {level['p95_ms']} ms, "
-              f"{level['messages_per_second']} messages/s over {level['turns']} turns")
+              f"{level['messages_per_second']} messages/s over {level['turns']} turns; CPU per turn: {cpu}")
     print(f"Last training: {report['training_seconds']} s")
     print("Peak memory (MB): " + ", ".join(f"{k} {v}" for k, v in memory.items()))
     print(f"Details: {out.relative_to(PROJECT_ROOT)}")
