@@ -8,6 +8,9 @@ from typing import Mapping
 
 import yaml
 
+OWN_PRIVACY_PATH = "/privacy"
+PRIVACY_DEFAULT_LANGUAGE = "nl"  # the statement at /privacy without a language
+
 
 @dataclass(frozen=True)
 class Municipality:
@@ -21,6 +24,8 @@ class Municipality:
     night_shelter: Mapping[str, str]
     privacy_url: str
     retention_days: int
+    # Wegwijs' own statement (/privacy) has a page per language; a municipality's own URL is kept as it is.
+    own_privacy_page: bool = True
 
     @classmethod
     def load(cls, path: Path) -> "Municipality":
@@ -38,11 +43,18 @@ class Municipality:
                 caw_name=str(data["caw"]["name"]),
                 caw_phone=str(data["caw"]["phone"]),
                 night_shelter=dict(data["night_shelter"]),
-                privacy_url=str(data.get("privacy_url", "/privacy")),
+                privacy_url=str(data.get("privacy_url", OWN_PRIVACY_PATH)),
                 retention_days=int(data.get("retention_days", 30)),
+                own_privacy_page=str(data.get("privacy_url", OWN_PRIVACY_PATH)) == OWN_PRIVACY_PATH,
             )
         except (KeyError, TypeError) as error:
             raise ValueError(f"{path}: missing or malformed setting {error}") from None
+
+    def privacy_url_in(self, language: str) -> str:
+        """The privacy statement in this language: /privacy/fr, /privacy/en; Dutch at /privacy itself."""
+        if not self.own_privacy_page or language == PRIVACY_DEFAULT_LANGUAGE:
+            return self.privacy_url
+        return f"{self.privacy_url.rstrip('/')}/{language}"
 
     def placeholders(self, language: str) -> dict[str, str]:
         """Values for the {placeholders} of the texts, in the given language."""
@@ -59,6 +71,6 @@ class Municipality:
             "caw": self.caw_name,
             "caw_phone": self.caw_phone,
             "night_shelter": pick(self.night_shelter),
-            "privacy_url": self.privacy_url,
+            "privacy_url": self.privacy_url_in(language),
             "retention_days": str(self.retention_days),
         }

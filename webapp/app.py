@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from sanic import Sanic, response
@@ -13,11 +12,11 @@ from bot.referral import UnknownReference, normalise_reference
 from bot.services import open_services
 from bot.settings import Settings
 from bot.texts import Texts
-from webapp.chat_page import ChatPage, cache_control, compress, pick_language
+from webapp.chat_page import LANGUAGES, ChatPage, cache_control, compress, pick_language
+from webapp.privacy_page import PrivacyPage
 from webapp.inbox import register_inbox
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -32,7 +31,7 @@ def create_app(settings: Settings) -> Sanic:
     app = Sanic("wegwijs_web")
     page = ChatPage(municipality, settings.socket_url)
     embed_script = (STATIC_DIR / "embed.js").read_text(encoding="utf-8")
-    privacy = (TEMPLATES_DIR / "privacy.html").read_text(encoding="utf-8")
+    privacy = PrivacyPage(municipality)
     frame_ancestors = " ".join(settings.chat_origins) or "'none'"
 
     def policy(connect_sources: list[str]) -> str:
@@ -71,11 +70,15 @@ def create_app(settings: Settings) -> Sanic:
 
     @app.get("/privacy")
     async def privacy_page(request: Request):
-        values = {k: html.escape(v) for k, v in municipality.placeholders("nl").items()}
-        body = privacy
-        for key, value in values.items():
-            body = body.replace("{{" + key + "}}", value)
-        return response.html(body)
+        language = pick_language(request.args.get("lang"), request.headers.get("accept-language", ""))
+        return response.html(privacy.render(language), headers={"Content-Language": language, "Vary": "Accept-Language"})
+
+    @app.get("/privacy/<language>")
+    async def privacy_page_in(request: Request, language: str):
+        """The statement in one language: the link the assistant gives in that language."""
+        if language not in LANGUAGES:
+            return response.text("Not found.", status=404)
+        return response.html(privacy.render(language), headers={"Content-Language": language})
 
     @app.get("/health")
     async def health(request: Request):

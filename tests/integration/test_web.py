@@ -62,6 +62,12 @@ def test_the_privacy_statement_names_retention_and_rights(servers):
     assert "30 dagen" in page and "AVG" in page
 
 
+def test_the_privacy_statement_is_served_in_the_citizens_language(servers):
+    assert "30 jours" in httpx.get(WEB + "/privacy/fr").text
+    assert "30 days" in httpx.get(WEB + "/privacy", headers={"Accept-Language": "en-GB,en;q=0.9"}).text
+    assert httpx.get(WEB + "/privacy/xx").status_code == 404
+
+
 def test_socket_io_accepts_the_pages_own_origin_and_refuses_a_foreign_one(servers):
     own = httpx.get(RASA + HANDSHAKE, headers={"Origin": WEB})
     assert own.status_code == 200 and own.headers["access-control-allow-origin"] == WEB

@@ -68,6 +68,7 @@
     document.documentElement.lang = code;
     forEach("[data-text]", function (element) { element.textContent = t(element.getAttribute("data-text")); });
     forEach("[data-label]", function (element) { element.setAttribute("aria-label", t(element.getAttribute("data-label"))); });
+    forEach("[data-href]", function (element) { element.setAttribute("href", t(element.getAttribute("data-href"))); });
     forEach("button.lang", function (button) {
       button.setAttribute("aria-pressed", String(button.getAttribute("data-lang") === code));
     });
