@@ -15,6 +15,11 @@ from typing import Collection, Iterable, Optional
 
 import yaml
 
+# A category of harmless phrases that contain another category's words ("ces
+# factures vont me tuer", "this rent is killing me"): only those words are
+# blanked, so the rest of the message is still read ("... and I want to die").
+FIGURE_OF_SPEECH = "figure_of_speech"
+
 # Letters of every script stay (Arabic, Cyrillic, ...); marks and punctuation go.
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -58,13 +63,12 @@ class LanguagePatterns:
 
         `languages` limits the patterns to the languages the message may be in,
         so a Dutch word ("mes", knife) does not fire inside French ("mes
-        médicaments"); None applies every language.
+        médicaments"); None applies every language. Figures of speech are
+        blanked out first and never reported.
         """
+        applied = [p for p in self.patterns if languages is None or p.language in languages]
         normalised = normalise_for_patterns(text)
-        return sorted(
-            {
-                p.category
-                for p in self.patterns
-                if (languages is None or p.language in languages) and p.regex.search(normalised)
-            }
-        )
+        for pattern in applied:
+            if pattern.category == FIGURE_OF_SPEECH:
+                normalised = pattern.regex.sub(" ", normalised)
+        return sorted({p.category for p in applied if p.category != FIGURE_OF_SPEECH and p.regex.search(normalised)})
