@@ -1,7 +1,7 @@
 """Language detection, life-domain classification and crisis/intent routing.
 
 Pipeline order (config.yml): the intent classifier and FallbackClassifier run
-first, then LanguageDetection, LifeDomainClassifier and finally TriageRouter,
+first, then LanguageDetection, LifeDomainClassifier, CrisisClassifier and finally TriageRouter,
 which adds the combined assessment to the parse data under "wegwijs" and
 overrides the intent when a crisis or a foreign language comes first.
 """
@@ -22,6 +22,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.language import LanguageDetector, LanguageGuess, candidate_languages
 from bot.triage.assessment import assess, routed_intent, with_top_domain
 from bot.triage.crisis import load_crisis_patterns
+from bot.triage.crisis_model import CrisisModel
 from bot.triage.domain_keywords import load_domain_keywords
 from bot.triage.domain_model import DomainModel, with_keyword_domains
 from bot.triage.patterns import LanguagePatterns
@@ -30,8 +31,10 @@ logger = logging.getLogger(__name__)
 
 LANGUAGE_KEY = "wegwijs_language"
 DOMAINS_KEY = "wegwijs_domains"
+CRISIS_SCORE_KEY = "wegwijs_crisis_score"
 ASSESSMENT_KEY = "wegwijs"
 _MODEL_FILE = "life_domains.pkl"
+_CRISIS_MODEL_FILE = "crisis.pkl"
 
 
 def _text(message: Message) -> str:
@@ -126,6 +129,56 @@ class LifeDomainClassifier(GraphComponent):
         return messages
 
 
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class CrisisClassifier(GraphComponent):
+    """Yes/no crisis score, trained on the crisis intent's examples against all others."""
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, model: Optional[CrisisModel]) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CrisisClassifier":
+        return cls(model_storage, resource, None)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if _text(m)]
+        model = CrisisModel().fit([_text(m) for m in examples], [m.get(INTENT) == "crisis" for m in examples])
+        with self._model_storage.write_to(self._resource) as directory:
+            model.save(directory / _CRISIS_MODEL_FILE)
+        self._model = model
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CrisisClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = CrisisModel.load(directory / _CRISIS_MODEL_FILE)
+        except ValueError:
+            logger.warning("CrisisClassifier has no trained model; the patterns and the intent still flag crises.")
+            model = None
+        return cls(model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            message.set(CRISIS_SCORE_KEY, self._model.score(_text(message)) if self._model is not None else 0.0)
+        return messages
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class TriageRouter(GraphComponent):
     """Combines language, domains, crisis patterns and model; routes the intent."""
@@ -159,6 +212,7 @@ class TriageRouter(GraphComponent):
                 domain_scores=dict(domains.get("scores") or {}),
                 pattern_categories=self._patterns.categories(text, candidate_languages(language)),
                 crisis_intent_confidence=crisis_confidence,
+                crisis_classifier_score=float(message.get(CRISIS_SCORE_KEY) or 0.0),
             )
             intent = message.get(INTENT) or {}
             current = intent.get(INTENT_NAME_KEY) or "nlu_fallback"

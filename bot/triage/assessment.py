@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from bot.language import DEFAULT_LANGUAGE, LanguageGuess, is_trusted_foreign
+from bot.triage.crisis_model import CRISIS_CLASSIFIER_THRESHOLD
 
 # The intent classifier's confidence in "crisis" above which the model alone
 # raises the crisis flag (the patterns raise it on their own too).
@@ -70,10 +71,13 @@ def assess(
     domain_scores: dict[str, float],
     pattern_categories: list[str],
     crisis_intent_confidence: float,
+    crisis_classifier_score: float = 0.0,
 ) -> Assessment:
     reasons = list(pattern_categories)
     if crisis_intent_confidence >= CRISIS_MODEL_THRESHOLD:
         reasons.append("model")
+    if crisis_classifier_score >= CRISIS_CLASSIFIER_THRESHOLD:
+        reasons.append("classifier")
     return Assessment(
         language=language,
         domains=domains,

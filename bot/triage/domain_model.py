@@ -51,23 +51,29 @@ def with_keyword_domains(
     return tuple(d for d, _ in ranked[:MAX_DOMAINS])
 
 
+def text_features() -> Any:
+    """Character n-grams (typos, Flemish spellings, compounds) and word pairs, TF-IDF."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    return FeatureUnion(
+        [
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1)),
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode")),
+        ]
+    )
+
+
 class DomainModel:
     def __init__(self) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.multiclass import OneVsRestClassifier
-        from sklearn.pipeline import FeatureUnion, make_pipeline
+        from sklearn.pipeline import make_pipeline
 
-        features = FeatureUnion(
-            [
-                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1)),
-                ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode")),
-            ]
-        )
         classifier = OneVsRestClassifier(
             LogisticRegression(C=20.0, class_weight="balanced", max_iter=2000, solver="liblinear")
         )
-        self._pipeline = make_pipeline(features, classifier)
+        self._pipeline = make_pipeline(text_features(), classifier)
         self._fitted = False
         self._linear: Optional[tuple] = None
 

@@ -19,6 +19,12 @@ def test_the_model_alone_raises_the_crisis_flag_above_its_threshold():
     assert not make(crisis_confidence=0.1).crisis
 
 
+def test_the_crisis_classifier_alone_raises_the_flag_above_its_threshold():
+    language = NL
+    assert assess(language, (), {}, [], 0.0, crisis_classifier_score=0.9).crisis_reasons == ("classifier",)
+    assert not assess(language, (), {}, [], 0.0, crisis_classifier_score=0.2).crisis
+
+
 def test_a_crisis_comes_before_every_other_intent():
     assert routed_intent("greet", "hallo", make(patterns=["violence_now"])) == "crisis"
 

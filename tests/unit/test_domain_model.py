@@ -14,16 +14,22 @@ from bot.triage.domain_model import (
 )
 
 
-def training_examples() -> tuple[list[str], list[list[str]]]:
-    texts, labels = [], []
+def _training_blocks():
     for path in sorted((PROJECT_ROOT / "data" / "nlu").rglob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            domains = (block.get("metadata") or {}).get("domains") or []
             for line in block["examples"].splitlines():
                 if line.strip().startswith("- "):
-                    texts.append(line.strip()[2:])
-                    labels.append(list(domains))
-    return texts, labels
+                    yield line.strip()[2:], block
+
+
+def training_examples() -> tuple[list[str], list[list[str]]]:
+    pairs = [(text, list((block.get("metadata") or {}).get("domains") or [])) for text, block in _training_blocks()]
+    return [t for t, _ in pairs], [d for _, d in pairs]
+
+
+def training_examples_with_intents() -> tuple[list[str], list[str]]:
+    pairs = [(text, block["intent"]) for text, block in _training_blocks()]
+    return [t for t, _ in pairs], [i for _, i in pairs]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,45 @@
+"""The yes/no crisis classifier on the training data (no Rasa)."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.triage.crisis_model import CRISIS_CLASSIFIER_THRESHOLD, CrisisModel
+from tests.unit.test_domain_model import training_examples_with_intents
+
+
+@pytest.fixture(scope="module")
+def model() -> CrisisModel:
+    texts, intents = training_examples_with_intents()
+    return CrisisModel().fit(texts, [intent == "crisis" for intent in intents])
+
+
+@pytest.mark.parametrize("text", [
+    "ik trek het ni meer, vanavond stop ik ermee",
+    "je veux en finir ce soir",
+    "he is hitting me right now please help",
+])
+def test_crisis_messages_score_above_the_threshold(model, text):
+    assert model.score(text) >= CRISIS_CLASSIFIER_THRESHOLD
+
+
+@pytest.mark.parametrize("text", [
+    "ik heb schulden bij de deurwaarder",
+    "waar is de voedselbank",
+    "je cherche un logement social",
+    "hallo",
+])
+def test_ordinary_help_questions_score_below_it(model, text):
+    assert model.score(text) < CRISIS_CLASSIFIER_THRESHOLD
+
+
+def test_an_empty_message_is_no_crisis_and_the_model_survives_saving(model, tmp_path: Path):
+    assert model.score("   ") == 0.0
+    model.save(tmp_path / "crisis.pkl")
+    assert CrisisModel.load(tmp_path / "crisis.pkl").score("je veux en finir ce soir") == pytest.approx(
+        model.score("je veux en finir ce soir"))
+
+
+def test_training_needs_both_kinds_of_example():
+    with pytest.raises(ValueError):
+        CrisisModel().fit(["a", "b"], [False, False])
