@@ -33,8 +33,6 @@ LANGUAGE_KEY = "wegwijs_language"
 DOMAINS_KEY = "wegwijs_domains"
 CRISIS_SCORE_KEY = "wegwijs_crisis_score"
 ASSESSMENT_KEY = "wegwijs"
-_MODEL_FILE = "life_domains.pkl"
-_CRISIS_MODEL_FILE = "crisis.pkl"
 
 
 def _text(message: Message) -> str:
@@ -64,15 +62,17 @@ class LanguageDetection(GraphComponent):
         return messages
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LifeDomainClassifier(GraphComponent):
-    """Multi-label life domains, trained from the `domains` metadata of examples."""
+class _TrainedModelComponent(GraphComponent):
+    """A pipeline step that trains one model of bot/triage on the intent examples and stores it."""
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource, model: Optional[DomainModel]) -> None:
+    model_class: Any
+    model_file: str
+    without_model: str  # what the step does when the stored model is missing
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, model: Any) -> None:
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
-        self._keywords = load_domain_keywords()
 
     @classmethod
     def create(
@@ -81,21 +81,16 @@ class LifeDomainClassifier(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LifeDomainClassifier":
+    ) -> "_TrainedModelComponent":
         return cls(model_storage, resource, None)
 
-    @staticmethod
-    def labels(message: Message) -> List[str]:
-        metadata = message.get("metadata") or {}
-        example = (metadata.get("example") or {}).get("domains")
-        intent = (metadata.get("intent") or {}).get("domains")
-        return list(example if example is not None else intent or [])
+    def fit(self, examples: List[Message]) -> Any:
+        raise NotImplementedError
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if _text(m)]
-        model = DomainModel().fit([_text(m) for m in examples], [self.labels(m) for m in examples])
+        model = self.fit([m for m in training_data.intent_examples if _text(m)])
         with self._model_storage.write_to(self._resource) as directory:
-            model.save(directory / _MODEL_FILE)
+            model.save(directory / self.model_file)
         self._model = model
         return self._resource
 
@@ -107,14 +102,37 @@ class LifeDomainClassifier(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "LifeDomainClassifier":
+    ) -> "_TrainedModelComponent":
         try:
             with model_storage.read_from(resource) as directory:
-                model = DomainModel.load(directory / _MODEL_FILE)
+                model = cls.model_class.load(directory / cls.model_file)
         except ValueError:
-            logger.warning("LifeDomainClassifier has no trained model; it will report no domains.")
+            logger.warning("%s has no trained model; %s", cls.__name__, cls.without_model)
             model = None
         return cls(model_storage, resource, model)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LifeDomainClassifier(_TrainedModelComponent):
+    """Multi-label life domains, trained from the `domains` metadata of examples."""
+
+    model_class = DomainModel
+    model_file = "life_domains.pkl"
+    without_model = "it will report no domains."
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, model: Optional[DomainModel]) -> None:
+        super().__init__(model_storage, resource, model)
+        self._keywords = load_domain_keywords()
+
+    @staticmethod
+    def labels(message: Message) -> List[str]:
+        metadata = message.get("metadata") or {}
+        example = (metadata.get("example") or {}).get("domains")
+        intent = (metadata.get("intent") or {}).get("domains")
+        return list(example if example is not None else intent or [])
+
+    def fit(self, examples: List[Message]) -> DomainModel:
+        return DomainModel().fit([_text(m) for m in examples], [self.labels(m) for m in examples])
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -130,48 +148,15 @@ class LifeDomainClassifier(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class CrisisClassifier(GraphComponent):
+class CrisisClassifier(_TrainedModelComponent):
     """Yes/no crisis score, trained on the crisis intent's examples against all others."""
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource, model: Optional[CrisisModel]) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = model
+    model_class = CrisisModel
+    model_file = "crisis.pkl"
+    without_model = "the patterns and the intent still flag crises."
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CrisisClassifier":
-        return cls(model_storage, resource, None)
-
-    def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if _text(m)]
-        model = CrisisModel().fit([_text(m) for m in examples], [m.get(INTENT) == "crisis" for m in examples])
-        with self._model_storage.write_to(self._resource) as directory:
-            model.save(directory / _CRISIS_MODEL_FILE)
-        self._model = model
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "CrisisClassifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = CrisisModel.load(directory / _CRISIS_MODEL_FILE)
-        except ValueError:
-            logger.warning("CrisisClassifier has no trained model; the patterns and the intent still flag crises.")
-            model = None
-        return cls(model_storage, resource, model)
+    def fit(self, examples: List[Message]) -> CrisisModel:
+        return CrisisModel().fit([_text(m) for m in examples], [m.get(INTENT) == "crisis" for m in examples])
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

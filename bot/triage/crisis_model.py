@@ -10,18 +10,17 @@ adds recall at the same false-alarm rate.
 
 from __future__ import annotations
 
-import pickle
-from pathlib import Path
 from typing import Sequence
 
 from bot.triage.domain_model import text_features
+from bot.triage.pickled import PickledPipeline
 
 # Chosen on tests/eval/dev.jsonl and heldout.jsonl: the highest recall with at
 # most 2% false alarms there (0.6: 1.4% and 1.5%).
 CRISIS_CLASSIFIER_THRESHOLD = 0.6
 
 
-class CrisisModel:
+class CrisisModel(PickledPipeline):
     def __init__(self) -> None:
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
@@ -46,13 +45,3 @@ class CrisisModel:
         if not text.strip():
             return 0.0
         return float(self._pipeline.predict_proba([text.lower()])[0, 1])
-
-    def save(self, path: Path) -> None:
-        path.write_bytes(pickle.dumps(self._pipeline, protocol=pickle.HIGHEST_PROTOCOL))
-
-    @classmethod
-    def load(cls, path: Path) -> "CrisisModel":
-        model = cls.__new__(cls)
-        model._pipeline = pickle.loads(path.read_bytes())  # our own file, written by save()
-        model._fitted = True
-        return model

@@ -7,12 +7,11 @@ Trained inside the Rasa model (see nlu_components), tested here without Rasa.
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from bot.life_domains import LIFE_DOMAINS, check_domains
+from bot.triage.pickled import PickledPipeline
 
 # A domain is reported when its probability reaches THRESHOLD; at most
 # MAX_DOMAINS, most likely first. The classes are weighted "balanced", which
@@ -64,7 +63,7 @@ def text_features() -> Any:
     )
 
 
-class DomainModel:
+class DomainModel(PickledPipeline):
     def __init__(self) -> None:
         from sklearn.linear_model import LogisticRegression
         from sklearn.multiclass import OneVsRestClassifier
@@ -123,16 +122,8 @@ class DomainModel:
         scores = features.transform(texts) @ weights + bias
         return 1.0 / (1.0 + np.exp(-scores))
 
-    def save(self, path: Path) -> None:
-        path.write_bytes(pickle.dumps(self._pipeline, protocol=pickle.HIGHEST_PROTOCOL))
-
-    @classmethod
-    def load(cls, path: Path) -> "DomainModel":
-        model = cls.__new__(cls)
-        model._pipeline = pickle.loads(path.read_bytes())  # our own file, written by save()
-        model._fitted = True
-        model._linear = _stacked(model._pipeline)
-        return model
+    def _loaded(self) -> None:
+        self._linear = _stacked(self._pipeline)
 
 
 def _stacked(pipeline: Any) -> tuple:
