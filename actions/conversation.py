@@ -31,6 +31,7 @@ class _ConversationAction(Action, ABC):
 
     greets_first = True
     answers_flow = True
+    adds_safety_line = True
 
     @abstractmethod
     def turn(self, tracker: Tracker, c: t.Context) -> Turn:
@@ -45,6 +46,8 @@ class _ConversationAction(Action, ABC):
             greeting = dialogue().greeting(c.language).replies[0]
             turn = Turn((greeting,) + turn.replies, turn.slots)
             events.append(SlotSet("greeted", True))
+        if self.adds_safety_line and t.assessment(tracker).needs_safety_line:
+            turn = dialogue().with_safety_line(c.language, turn)
         return events + t.send(dispatcher, turn)
 
 
@@ -107,6 +110,7 @@ class ActionAnswer(_ConversationAction):
 class ActionCrisis(_ConversationAction):
     answers_flow = False
     greets_first = False  # the help lines come first, at once
+    adds_safety_line = False  # they are the whole answer
 
     def name(self) -> Text:
         return "action_crisis"
@@ -118,6 +122,7 @@ class ActionCrisis(_ConversationAction):
 class ActionForeignLanguage(_ConversationAction):
     answers_flow = False
     greets_first = False  # the greeting would be in a language they may not read
+    adds_safety_line = False  # the offer is in their language; the crisis patterns cover it
 
     def name(self) -> Text:
         return "action_foreign_language"

@@ -117,6 +117,10 @@ class Dialogue:
         replies.append(self._say(language, "crisis_continue", self._yes_no(language, "crisis_continue_yes", "crisis_continue_no")))
         return Turn(tuple(replies), {"pending": PENDING_CRISIS})
 
+    def with_safety_line(self, language: str, turn: Turn) -> Turn:
+        """The turn, then the help-line numbers in one line."""
+        return Turn(turn.replies + (self._say(language, "safety_line"),), turn.slots)
+
     def foreign_offer(self, foreign: str) -> Turn:
         """A short message in the citizen's language: interpreter, or nl/fr/en."""
         buttons = [Button(self.texts.foreign(foreign, "interpreter_button"), self.texts.get("nl", "human_payload"))]

@@ -16,6 +16,11 @@ from bot.triage.crisis_model import CRISIS_CLASSIFIER_THRESHOLD
 # raises the crisis flag (the patterns raise it on their own too).
 CRISIS_MODEL_THRESHOLD = 0.85
 
+# Below the flag, from this belief in a crisis on, the normal answer ends with
+# one line of help-line numbers: a missed crisis is the worst error, and one
+# extra line costs a citizen who was not in danger almost nothing.
+SAFETY_LINE_THRESHOLD = 0.3
+
 # Intents that, when the message also names a life domain, are really a help
 # question ("hallo, ik heb schulden").
 _HELP_QUESTION_OVERRIDABLE = {"greet", "need_help", "thank", "nlu_fallback"}  # FALLBACK_INTENT
@@ -33,6 +38,12 @@ class Assessment:
     crisis: bool
     crisis_reasons: tuple[str, ...] = field(default=())
     domain_scores: dict[str, float] = field(default_factory=dict)
+    crisis_score: float = 0.0  # the models' belief in a crisis, flagged or not
+
+    @property
+    def needs_safety_line(self) -> bool:
+        """Not flagged, but the models are not sure it is no crisis: the help lines in one line."""
+        return not self.crisis and self.crisis_score >= SAFETY_LINE_THRESHOLD
 
     def as_dict(self) -> dict:
         return {
@@ -41,6 +52,7 @@ class Assessment:
             "crisis": self.crisis,
             "crisis_reasons": list(self.crisis_reasons),
             "domain_scores": {d: round(s, 4) for d, s in self.domain_scores.items()},
+            "crisis_score": round(self.crisis_score, 4),
         }
 
     @classmethod
@@ -52,6 +64,7 @@ class Assessment:
             crisis=bool(data.get("crisis")),
             crisis_reasons=tuple(data.get("crisis_reasons") or ()),
             domain_scores=dict(data.get("domain_scores") or {}),
+            crisis_score=float(data.get("crisis_score") or 0.0),
         )
 
     def contract_line(self, text: str) -> dict:
@@ -84,6 +97,9 @@ def assess(
         crisis=bool(reasons),
         crisis_reasons=tuple(reasons),
         domain_scores=domain_scores,
+        # The yes/no classifier's belief only: the intent classifier's crisis share
+        # also rises on long money stories, which is no sign of danger.
+        crisis_score=crisis_classifier_score,
     )
 
 
@@ -107,7 +123,8 @@ def routed_intent(intent: str, text: str, assessment: Assessment) -> str:
     """The intent the dialogue should act on, given the assessment.
 
     A crisis always comes first; then a clear message in a language we do not
-    chat in; then a greeting or vague request that names a life domain.
+    chat in; then a greeting or vague request that names a life domain. The
+    crisis intent without the crisis flag is a help question.
     """
     if assessment.crisis:
         return CRISIS_INTENT
@@ -117,6 +134,10 @@ def routed_intent(intent: str, text: str, assessment: Assessment) -> str:
         return FALLBACK_INTENT
     if is_trusted_foreign(text, assessment.language):
         return FOREIGN_INTENT
+    if intent == CRISIS_INTENT:
+        # The intent classifier leaned towards a crisis, but nothing flagged one: the
+        # flag is the one truth; an unsure message gets the safety line instead.
+        return HELP_QUESTION_INTENT
     if intent == FOREIGN_INTENT:
         # The classifier thinks foreign, the language detector does not agree.
         return HELP_QUESTION_INTENT if assessment.domains else FALLBACK_INTENT

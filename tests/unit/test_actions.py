@@ -14,13 +14,14 @@ from actions.conversation import (
 )
 
 
-def tracker(text, intent, slots=None, domains=(), language=("nl", 0.95), crisis=False):
+def tracker(text, intent, slots=None, domains=(), language=("nl", 0.95), crisis=False, crisis_score=0.0):
     assessment = {
         "language": {"code": language[0], "confidence": language[1], "ranking": [list(language)]},
         "domains": list(domains),
         "crisis": crisis,
         "crisis_reasons": ["suicide"] if crisis else [],
         "domain_scores": {},
+        "crisis_score": crisis_score,
     }
     return Tracker.from_dict(
         {
@@ -85,3 +86,25 @@ def test_a_foreign_message_is_noted_without_changing_the_chat_language():
                     {"language": "nl", "foreign_language": "de", "greeted": True}, ["housing"], language=("en", 0.95))
     _, slots = run(ActionTriage(), later)
     assert slots["foreign_language"] is None and slots["language"] == "en"
+
+
+def test_a_message_that_might_be_a_crisis_gets_its_answer_then_the_help_lines_in_one_line():
+    text = "ik wil gewoon dat het stopt, kheb ook schulden"
+    messages, slots = run(ActionTriage(), tracker(text, "describe_problem", {"greeted": True}, ["debt"], crisis_score=0.45))
+    assert messages[0]["text"] == "Als ik het goed begrijp, gaat het over schulden. Klopt dat?"
+    assert "112" in messages[-1]["text"] and "1813" in messages[-1]["text"] and len(messages) == 2
+    assert slots["pending"] == "summary"  # the conversation goes on as it would
+
+
+def test_a_clear_help_question_or_a_flagged_crisis_gets_no_extra_line():
+    calm, _ = run(ActionTriage(), tracker("ik heb schulden", "describe_problem", {"greeted": True}, ["debt"],
+                                          crisis_score=0.05))
+    assert len(calm) == 1
+    crisis, _ = run(ActionCrisis(), tracker("ik wil dood", "crisis", crisis=True, crisis_score=0.99))
+    assert sum("1813" in m["text"] for m in crisis) == 1
+
+
+def test_the_help_line_is_in_the_conversation_language():
+    messages, _ = run(ActionTriage(), tracker("je veux que ça s'arrête, j'ai des dettes", "describe_problem",
+                                              {"greeted": True, "language": "fr"}, ["debt"], ("fr", 0.97), crisis_score=0.4))
+    assert messages[-1]["text"].startswith("Ça ne va pas, ou vous êtes en danger ?")

@@ -25,6 +25,19 @@ def test_the_crisis_classifier_alone_raises_the_flag_above_its_threshold():
     assert not assess(language, (), {}, [], 0.0, crisis_classifier_score=0.2).crisis
 
 
+def test_an_unsure_crisis_score_asks_for_the_safety_line_and_survives_the_round_trip():
+    unsure = assess(NL, ("debt",), {}, [], 0.1, crisis_classifier_score=0.4)
+    assert not unsure.crisis and unsure.needs_safety_line and unsure.crisis_score == 0.4
+    assert Assessment.from_dict(unsure.as_dict()).needs_safety_line
+    assert not assess(NL, (), {}, [], 0.05, crisis_classifier_score=0.1).needs_safety_line
+    assert not assess(NL, (), {}, ["suicide"], 0.0, crisis_classifier_score=0.5).needs_safety_line  # flagged instead
+
+
+def test_the_crisis_intent_without_the_flag_is_a_help_question():
+    assert routed_intent("crisis", "ik heb 3 aanmaningen van engie liggen", make(domains=["energy"])) == "describe_problem"
+    assert routed_intent("crisis", "ik wil dood", make(patterns=["suicide"])) == "crisis"
+
+
 def test_a_crisis_comes_before_every_other_intent():
     assert routed_intent("greet", "hallo", make(patterns=["violence_now"])) == "crisis"
 
