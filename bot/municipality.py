@@ -34,6 +34,7 @@ class Municipality:
         except FileNotFoundError:
             raise ValueError(f"municipality settings not found: {path}") from None
         try:
+            privacy_url = str(data.get("privacy_url", OWN_PRIVACY_PATH))
             return cls(
                 name=str(data["name"]),
                 sociaal_huis_name=str(data["sociaal_huis"]["name"]),
@@ -43,9 +44,9 @@ class Municipality:
                 caw_name=str(data["caw"]["name"]),
                 caw_phone=str(data["caw"]["phone"]),
                 night_shelter=dict(data["night_shelter"]),
-                privacy_url=str(data.get("privacy_url", OWN_PRIVACY_PATH)),
+                privacy_url=privacy_url,
                 retention_days=int(data.get("retention_days", 30)),
-                own_privacy_page=str(data.get("privacy_url", OWN_PRIVACY_PATH)) == OWN_PRIVACY_PATH,
+                own_privacy_page=privacy_url == OWN_PRIVACY_PATH,
             )
         except (KeyError, TypeError) as error:
             raise ValueError(f"{path}: missing or malformed setting {error}") from None

@@ -26,12 +26,8 @@ def _validator(schema_json: str) -> Any:
     return cls(schema)
 
 
-def validate_action_result(result: Dict[Text, Any], schema: Dict[Text, Any]) -> None:
-    """Raises jsonschema's ValidationError (best match) like jsonschema.validate."""
-    _raise_best_error(_validator(json.dumps(schema, sort_keys=True)), result)
-
-
 def _raise_best_error(validator: Any, result: Dict[Text, Any]) -> None:
+    """Raises jsonschema's ValidationError (best match) like jsonschema.validate."""
     from jsonschema.exceptions import best_match
 
     if validator.is_valid(result):  # the usual case: no error tree to build

@@ -21,7 +21,6 @@ memory. Rasa's lock store makes turns of one conversation run one at a time.
 from __future__ import annotations
 
 import json
-import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Text
@@ -31,8 +30,6 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_CACHED_CONVERSATIONS = 2000
 
@@ -157,11 +154,6 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 event.sender_id == sender_id
             ).one()
         return _Stored(int(count or 0), last_id)
-
-    def forget(self, sender_id: str) -> None:
-        """Drops a conversation from memory (its events were deleted elsewhere)."""
-        self._idle.pop(sender_id, None)
-        self._taken.pop(sender_id, None)
 
 
 def _pooled_sqlite_engine(engine: sa.engine.Engine) -> sa.engine.Engine:
