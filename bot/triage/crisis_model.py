@@ -10,9 +10,10 @@ adds recall at the same false-alarm rate.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 from bot.triage.domain_model import text_features
+from bot.triage.linear_text import LinearTextScorer
 from bot.triage.pickled import PickledPipeline
 
 # Chosen on tests/eval/dev.jsonl and heldout.jsonl: the highest recall with at
@@ -28,6 +29,7 @@ class CrisisModel(PickledPipeline):
         classifier = LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000, solver="liblinear")
         self._pipeline = make_pipeline(text_features(), classifier)
         self._fitted = False
+        self._scorer: Optional[LinearTextScorer] = None
 
     def fit(self, texts: Sequence[str], is_crisis: Sequence[bool]) -> "CrisisModel":
         if len(texts) != len(is_crisis):
@@ -36,6 +38,7 @@ class CrisisModel(PickledPipeline):
             raise ValueError("the crisis model needs crisis and other examples")
         self._pipeline.fit([t.lower() for t in texts], [int(bool(c)) for c in is_crisis])
         self._fitted = True
+        self._loaded()
         return self
 
     def score(self, text: str) -> float:
@@ -44,4 +47,9 @@ class CrisisModel(PickledPipeline):
             raise RuntimeError("CrisisModel.score before fit")
         if not text.strip():
             return 0.0
-        return float(self._pipeline.predict_proba([text.lower()])[0, 1])
+        assert self._scorer is not None
+        return float(self._scorer.probabilities([text.lower()])[0, 0])
+
+    def _loaded(self) -> None:
+        (_, features), (_, classifier) = self._pipeline.steps
+        self._scorer = LinearTextScorer(features, classifier.coef_.T, classifier.intercept_)

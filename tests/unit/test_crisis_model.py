@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.triage.crisis_model import CRISIS_CLASSIFIER_THRESHOLD, CrisisModel
-from tests.unit.test_domain_model import training_examples_with_intents
+from tests.unit.test_domain_model import ODD_MESSAGES, training_examples_with_intents
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +43,13 @@ def test_an_empty_message_is_no_crisis_and_the_model_survives_saving(model, tmp_
 def test_training_needs_both_kinds_of_example():
     with pytest.raises(ValueError):
         CrisisModel().fit(["a", "b"], [False, False])
+
+
+def test_the_direct_score_is_the_trained_pipelines_probability(model, tmp_path: Path):
+    texts = ODD_MESSAGES + training_examples_with_intents()[0][::25]
+    model.save(tmp_path / "c.pkl")
+    for loaded in (model, CrisisModel.load(tmp_path / "c.pkl")):
+        expected = loaded._pipeline.predict_proba([t.lower() for t in texts])[:, 1]
+        assert [loaded.score(t) if t.strip() else 0.0 for t in texts] == pytest.approx(
+            [p if t.strip() else 0.0 for t, p in zip(texts, expected)], abs=1e-9
+        )
