@@ -48,6 +48,22 @@ def micro_f1(pairs: Iterable[tuple[set, set]]) -> float:
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
 
 
+def per_domain(pairs: Iterable[tuple[set, set]]) -> dict[str, dict[str, float]]:
+    """Precision, recall and F1 of each life domain: where the model is weak."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for expected, predicted in pairs:
+        for domain in expected | predicted:
+            counts[domain]["tp" if domain in expected and domain in predicted else "fp" if domain in predicted else "fn"] += 1
+    figures = {}
+    for domain, c in sorted(counts.items()):
+        precision = c["tp"] / max(1, c["tp"] + c["fp"])
+        recall = c["tp"] / max(1, c["tp"] + c["fn"])
+        f1 = 0.0 if c["tp"] == 0 else 2 * c["tp"] / (2 * c["tp"] + c["fp"] + c["fn"])
+        figures[domain] = {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+                           "labelled": c["tp"] + c["fn"]}
+    return figures
+
+
 def evaluate(items: list[dict], predict) -> dict:
     scores = Scores()
     domain_pairs: dict[str, list[tuple[set, set]]] = defaultdict(list)
@@ -84,6 +100,7 @@ def evaluate(items: list[dict], predict) -> dict:
         "language_errors": dict(language_errors.most_common()),
         "language_error_examples": examples[:20],
         "domain_micro_f1": {lang: micro_f1(pairs) for lang, pairs in sorted(domain_pairs.items())},
+        "domains_nl_fr_en": per_domain(pair for pairs in domain_pairs.values() for pair in pairs),
         "crisis_recall": scores.crisis_found / max(1, scores.crisis_positive),
         "crisis_false_alarm_rate": scores.crisis_false_alarms / max(1, scores.crisis_negative),
         "crisis_positives": scores.crisis_positive,
@@ -132,6 +149,10 @@ def _print(path: Path, report: dict, out: Path) -> None:
           f"  target >= {TARGETS['language_accuracy']}")
     for lang, f1 in report["domain_micro_f1"].items():
         print(f"Domain micro-F1 {lang}: {f1:.3f}  target >= {TARGETS['domain_micro_f1'][lang]}")
+    weakest = sorted(report["domains_nl_fr_en"].items(), key=lambda kv: kv[1]["f1"])[:4]
+    if weakest:
+        print("Weakest domains (F1, precision/recall): " + ", ".join(
+            f"{d} {f['f1']:.2f} ({f['precision']:.2f}/{f['recall']:.2f})" for d, f in weakest))
     print(f"Crisis recall: {report['crisis_recall']:.3f} of {report['crisis_positives']}  target 1.0")
     print(f"Crisis false alarms: {report['crisis_false_alarm_rate']:.3%}  target <= 2%")
     if report["missed_crises"]:
