@@ -44,7 +44,7 @@ run: train
 	$(BIN)/wegwijs run
 
 ## test: everything CI runs
-test: train validate unit stories
+test: validate train unit stories
 
 validate: setup
 	$(BIN)/rasa data validate --fail-on-warnings --config config.yml --domain domain --data data
