@@ -37,6 +37,8 @@ class Scores:
     crisis_found: int = 0
     crisis_negative: int = 0
     crisis_false_alarms: int = 0
+    crisis_found_or_safety_line: int = 0
+    safety_lines_on_others: int = 0
 
 
 def micro_f1(pairs: Iterable[tuple[set, set]]) -> float:
@@ -85,10 +87,12 @@ def evaluate(items: list[dict], predict) -> dict:
         if item["crisis"]:
             scores.crisis_positive += 1
             scores.crisis_found += got["crisis"]
+            scores.crisis_found_or_safety_line += bool(got["crisis"] or got.get("safety_line"))
             if not got["crisis"]:
                 missed_crises.append(item["text"])
         else:
             scores.crisis_negative += 1
+            scores.safety_lines_on_others += bool(got.get("safety_line"))
             if got["crisis"]:
                 scores.crisis_false_alarms += 1
                 false_alarms.append(item["text"])
@@ -104,6 +108,8 @@ def evaluate(items: list[dict], predict) -> dict:
         "crisis_recall": scores.crisis_found / max(1, scores.crisis_positive),
         "crisis_false_alarm_rate": scores.crisis_false_alarms / max(1, scores.crisis_negative),
         "crisis_positives": scores.crisis_positive,
+        "crisis_flagged_or_safety_line": scores.crisis_found_or_safety_line / max(1, scores.crisis_positive),
+        "safety_line_on_others_rate": scores.safety_lines_on_others / max(1, scores.crisis_negative),
         "missed_crises": missed_crises,
         "false_alarms": false_alarms,
     }
@@ -132,7 +138,7 @@ def main(paths: Sequence[Path], check: bool = False) -> int:
     for path in paths:
         items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         started = time.monotonic()
-        report = evaluate(items, understanding.triage)
+        report = evaluate(items, lambda text: understanding.triage(text, with_safety_line=True))
         report["seconds"] = round(time.monotonic() - started, 1)
         out = PROJECT_ROOT / "var" / "results" / f"eval-{path.stem}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -155,6 +161,8 @@ def _print(path: Path, report: dict, out: Path) -> None:
             f"{d} {f['f1']:.2f} ({f['precision']:.2f}/{f['recall']:.2f})" for d, f in weakest))
     print(f"Crisis recall: {report['crisis_recall']:.3f} of {report['crisis_positives']}  target 1.0")
     print(f"Crisis false alarms: {report['crisis_false_alarm_rate']:.3%}  target <= 2%")
+    print(f"Crises flagged or given the safety line: {report['crisis_flagged_or_safety_line']:.3f}; "
+          f"safety line on other messages: {report['safety_line_on_others_rate']:.1%}")
     if report["missed_crises"]:
         print("Missed crises:", *report["missed_crises"], sep="\n  ")
     print(f"Details: {out.relative_to(PROJECT_ROOT)}")

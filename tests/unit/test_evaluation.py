@@ -15,3 +15,25 @@ def test_per_domain_figures_show_which_domain_is_missed_and_which_over_reported(
     assert figures["housing"]["recall"] == 0.5 and figures["housing"]["precision"] == 1.0
     assert figures["income"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "labelled": 0}
     assert micro_f1(pairs) == 2 * 3 / (2 * 3 + 1 + 1)
+
+
+def test_a_missed_crisis_that_gets_the_safety_line_is_counted_apart():
+    from wegwijs.evaluation import evaluate
+
+    items = [
+        {"text": "a", "lang": "nl", "domains": ["wellbeing"], "crisis": True},
+        {"text": "b", "lang": "nl", "domains": ["wellbeing"], "crisis": True},
+        {"text": "c", "lang": "nl", "domains": ["debt"], "crisis": False},
+        {"text": "d", "lang": "nl", "domains": ["debt"], "crisis": False},
+    ]
+    answers = {
+        "a": {"lang": "nl", "domains": ["wellbeing"], "crisis": False, "safety_line": True},
+        "b": {"lang": "nl", "domains": ["wellbeing"], "crisis": False, "safety_line": False},
+        "c": {"lang": "nl", "domains": ["debt"], "crisis": False, "safety_line": True},
+        "d": {"lang": "nl", "domains": ["debt"], "crisis": False, "safety_line": False},
+    }
+    report = evaluate(items, answers.__getitem__)
+    assert report["crisis_recall"] == 0.0
+    assert report["crisis_flagged_or_safety_line"] == 0.5
+    assert report["safety_line_on_others_rate"] == 0.5
+    assert report["missed_crises"] == ["a", "b"]
