@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.triage.assessment import SAFETY_LINE_THRESHOLD
 from bot.triage.crisis_model import CRISIS_CLASSIFIER_THRESHOLD, CrisisModel
 from tests.unit.test_domain_model import ODD_MESSAGES, training_examples_with_intents
 
@@ -31,6 +32,20 @@ def test_crisis_messages_score_above_the_threshold(model, text):
 ])
 def test_ordinary_help_questions_score_below_it(model, text):
     assert model.score(text) < CRISIS_CLASSIFIER_THRESHOLD
+
+
+# Contact details arrive masked; asking to be called is not a crisis, and
+# should not even get the safety line (it was 0.79 after one data round).
+@pytest.mark.parametrize("text", [
+    "ik heb schulden, bel me op [☎] of mail [✉]",
+    "ik heb schulden, bel me op [☎]",
+    "bel mij op [☎] aub",
+    "mijn huisbaas zet mij buiten volgende maand, bel mij op [☎]",
+    "j'ai des dettes, appelez-moi au [☎]",
+    "i have debts, call me on [☎]",
+])
+def test_asking_to_be_called_back_is_no_crisis(model, text):
+    assert model.score(text) < SAFETY_LINE_THRESHOLD
 
 
 def test_an_empty_message_is_no_crisis_and_the_model_survives_saving(model, tmp_path: Path):
