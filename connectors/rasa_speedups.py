@@ -4,7 +4,8 @@ Both were found with py-spy on the Rasa server under load:
 - Rasa validates every action server response with `jsonschema.validate`,
   which first re-checks the (large) schema itself against the JSON Schema
   meta-schema: 80% of the CPU per user turn. The same validation with a
-  validator built once per schema gives the same verdicts at a fraction of
+  validator built once per schema, each event checked against the schema of
+  its own type (`EventsByType`), gives the same verdicts at a fraction of
   the cost.
 - For every message Rasa asks `Domain.is_empty()`, which builds a new empty
   domain and compares both as dictionaries: 7% of the CPU per turn. A loaded
@@ -18,21 +19,69 @@ Both were found with py-spy on the Rasa server under load:
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Dict, Optional, Text
 
 _APPLIED = False
 
 
-@lru_cache(maxsize=8)
-def _validator(schema_json: str) -> Any:
+def _built(schema: Any) -> Any:
     from jsonschema.validators import validator_for
 
-    schema = json.loads(schema_json)
     cls = validator_for(schema)
     cls.check_schema(schema)  # once, not on every response
     return cls(schema)
+
+
+class EventsByType:
+    """Rasa's response validator, checking each event against its own type only.
+
+    The schema says an event is `oneOf` 23 alternatives, each fixing `event` to
+    a different constant, so at most one can match: checking the one named by
+    the event gives the same verdict at a fraction of the work (py-spy: 2-4 ms
+    per turn). If Rasa's schema ever has another shape, every check goes to the
+    full validator. Errors are always described by the full validator.
+    """
+
+    def __init__(self, schema: Dict[Text, Any]) -> None:
+        self._full = _built(schema)
+        self._by_type: Optional[Dict[Text, Any]] = None
+        items = schema.get("properties", {}).get("events", {}).get("items", {})
+        alternatives = items.get("oneOf") or []
+        types = [a.get("properties", {}).get("event", {}).get("const") for a in alternatives]
+        if not alternatives or None in types or len(set(types)) != len(types):
+            return
+        if items.get("required") != ["event"] or items.get("properties", {}).get("event") != {"type": "string"}:
+            return
+        outer = copy.deepcopy(schema)
+        del outer["properties"]["events"]["items"]["oneOf"]
+        self._outer = _built(outer)
+        self._by_type = {t: _built(a) for t, a in zip(types, alternatives)}
+
+    def is_valid(self, result: Any) -> bool:
+        if self._by_type is None:
+            return bool(self._full.is_valid(result))
+        if not self._outer.is_valid(result):
+            return False
+        events = result.get("events") if isinstance(result, dict) else None
+        if not isinstance(events, list):
+            return True
+        # The outer schema has checked that each event is an object with a string `event`.
+        for event in events:
+            alternative = self._by_type.get(event["event"])
+            if alternative is None or not alternative.is_valid(event):
+                return False
+        return True
+
+    def iter_errors(self, result: Any) -> Any:
+        return self._full.iter_errors(result)
+
+
+@lru_cache(maxsize=8)
+def _validator(schema_json: str) -> EventsByType:
+    return EventsByType(json.loads(schema_json))
 
 
 def _raise_best_error(validator: Any, result: Dict[Text, Any]) -> None:
