@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from bot.language import DEFAULT_LANGUAGE, LanguageGuess, is_trusted_foreign
+from bot.privacy.masking import EMAIL, PHONE, PLACEHOLDERS
 from bot.triage.crisis_model import CRISIS_CLASSIFIER_THRESHOLD
 
 # The intent classifier's confidence in "crisis" above which the model alone
@@ -25,6 +26,10 @@ SAFETY_LINE_THRESHOLD = 0.3
 # question ("hallo, ik heb schulden").
 _HELP_QUESTION_OVERRIDABLE = {"greet", "need_help", "thank", "nlu_fallback"}  # FALLBACK_INTENT
 
+# Small talk the intent classifier may read into a reply that gives contact
+# details ("Sam, [☎]" looks like a greeting): such a reply answers a question.
+_SMALL_TALK = {"greet", "goodbye", "thank", "stop", "chitchat", "out_of_scope"}
+_CONTACT_MASKS = (PLACEHOLDERS[PHONE], PLACEHOLDERS[EMAIL])
 CRISIS_INTENT = "crisis"
 FOREIGN_INTENT = "foreign_language"
 HELP_QUESTION_INTENT = "describe_problem"
@@ -131,6 +136,8 @@ def routed_intent(intent: str, text: str, assessment: Assessment) -> str:
     if not any(ch.isalpha() for ch in text):
         # "2800", "2", "0470 12 34 56", an emoji: an answer or nothing, never a request
         # to stop, switch language or the like (the classifier guesses at random on digits).
+        return FALLBACK_INTENT
+    if intent in _SMALL_TALK and any(mask in text for mask in _CONTACT_MASKS):
         return FALLBACK_INTENT
     if is_trusted_foreign(text, assessment.language):
         return FOREIGN_INTENT

@@ -47,6 +47,14 @@ def test_a_greeting_that_names_a_domain_is_a_help_question():
     assert routed_intent("greet", "hallo", make()) == "greet"
 
 
+def test_a_reply_with_contact_details_is_an_answer_not_small_talk():
+    # At the booking's contact question: "Sam, 0470 12 34 56" reaches the NLU masked.
+    assert routed_intent("greet", "Sam, [☎]", make()) == "nlu_fallback"
+    assert routed_intent("thank", "merci, [✉]", make()) == "nlu_fallback"
+    assert routed_intent("ask_human", "bel me terug op [☎]", make()) == "ask_human"
+    assert routed_intent("greet", "Sam, [☎]", make(patterns=["violence_now"])) == "crisis"
+
+
 def test_a_clear_foreign_message_gets_the_interpreter_route():
     german = LanguageGuess("de", 0.95, (("de", 0.95),))
     text = "Ich brauche Hilfe mit meiner Miete"
