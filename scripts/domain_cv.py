@@ -40,7 +40,7 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from bot.language import LanguageGuess  # noqa: E402
-from wegwijs.evaluation import micro_f1  # noqa: E402
+from wegwijs.evaluation import micro_f1, per_domain as domain_figures  # noqa: E402
 from bot.life_domains import LIFE_DOMAINS  # noqa: E402
 from bot.triage.assessment import Assessment, with_top_domain  # noqa: E402
 from bot.triage.domain_keywords import DOMAIN_KEYWORDS_DIR, load_domain_keywords  # noqa: E402
@@ -151,22 +151,11 @@ def f1_per_language(
 
 
 def per_domain(examples: Sequence[Example], predicted: Sequence[set[str]]) -> dict[str, tuple[float, float, float, int]]:
-    """Precision, recall, F1 and support per domain (chat languages)."""
-    counts = {d: [0, 0, 0] for d in LIFE_DOMAINS}  # tp, fp, fn
-    for example, domains in zip(examples, predicted):
-        if example.language not in CHAT_LANGUAGES:
-            continue
-        expected = set(example.domains)
-        for d in LIFE_DOMAINS:
-            counts[d][0] += d in expected and d in domains
-            counts[d][1] += d not in expected and d in domains
-            counts[d][2] += d in expected and d not in domains
-    result = {}
-    for d, (tp, fp, fn) in counts.items():
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        result[d] = (p, r, 2 * p * r / (p + r) if p + r else 0.0, tp + fn)
-    return result
+    """Precision, recall, F1 and support per domain (chat languages), as `make eval` counts them."""
+    pairs = [(set(e.domains), domains) for e, domains in zip(examples, predicted) if e.language in CHAT_LANGUAGES]
+    figures = domain_figures(pairs)
+    none = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "labelled": 0}
+    return {d: tuple(figures.get(d, none)[k] for k in ("precision", "recall", "f1", "labelled")) for d in LIFE_DOMAINS}
 
 
 def keyword_precision(
