@@ -10,7 +10,7 @@ adds recall at the same false-alarm rate.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Any, Sequence
 
 from bot.triage.domain_model import text_features
 from bot.triage.linear_text import LinearTextScorer
@@ -28,28 +28,22 @@ class CrisisModel(PickledPipeline):
 
         classifier = LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000, solver="liblinear")
         self._pipeline = make_pipeline(text_features(), classifier)
-        self._fitted = False
-        self._scorer: Optional[LinearTextScorer] = None
 
     def fit(self, texts: Sequence[str], is_crisis: Sequence[bool]) -> "CrisisModel":
         if len(texts) != len(is_crisis):
             raise ValueError("texts and labels differ in length")
         if not any(is_crisis) or all(is_crisis):
             raise ValueError("the crisis model needs crisis and other examples")
-        self._pipeline.fit([t.lower() for t in texts], [int(bool(c)) for c in is_crisis])
-        self._fitted = True
-        self._loaded()
+        self._fit_pipeline(texts, [int(bool(c)) for c in is_crisis])
         return self
 
     def score(self, text: str) -> float:
         """The probability that the message is a crisis (0.0 for an empty one)."""
-        if not self._fitted:
-            raise RuntimeError("CrisisModel.score before fit")
+        self._fitted_scorer()
         if not text.strip():
             return 0.0
-        assert self._scorer is not None
-        return float(self._scorer.probabilities([text.lower()])[0, 0])
+        return float(self._probabilities([text])[0, 0])
 
-    def _loaded(self) -> None:
-        (_, features), (_, classifier) = self._pipeline.steps
-        self._scorer = LinearTextScorer(features, classifier.coef_.T, classifier.intercept_)
+    def _scorer_of(self, pipeline: Any) -> LinearTextScorer:
+        (_, features), (_, classifier) = pipeline.steps
+        return LinearTextScorer(features, classifier.coef_.T, classifier.intercept_)

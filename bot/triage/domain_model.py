@@ -8,7 +8,7 @@ Trained inside the Rasa model (see nlu_components), tested here without Rasa.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any, Sequence
 
 from bot.life_domains import LIFE_DOMAINS, check_domains
 from bot.triage.linear_text import LinearTextScorer
@@ -74,8 +74,6 @@ class DomainModel(PickledPipeline):
             LogisticRegression(C=20.0, class_weight="balanced", max_iter=2000, solver="liblinear")
         )
         self._pipeline = make_pipeline(text_features(), classifier)
-        self._fitted = False
-        self._scorer: Optional[LinearTextScorer] = None
 
     def fit(self, texts: Sequence[str], labels: Sequence[Sequence[str]]) -> "DomainModel":
         from sklearn.preprocessing import MultiLabelBinarizer
@@ -89,36 +87,28 @@ class DomainModel(PickledPipeline):
         missing = [d for d, column in zip(LIFE_DOMAINS, matrix.T) if column.sum() == 0]
         if missing:
             raise ValueError(f"no training examples for life domain(s): {', '.join(missing)}")
-        self._pipeline.fit([t.lower() for t in texts], matrix)
-        self._fitted = True
-        self._loaded()
+        self._fit_pipeline(texts, matrix)
         return self
 
     def predict(self, text: str) -> DomainPrediction:
         return self.predict_many([text])[0]
 
     def predict_many(self, texts: Sequence[str]) -> list[DomainPrediction]:
-        if not self._fitted:
-            raise RuntimeError("DomainModel.predict before fit")
+        self._fitted_scorer()
         empty = DomainPrediction((), {d: 0.0 for d in LIFE_DOMAINS})
         filled = [i for i, text in enumerate(texts) if text.strip()]
         predictions = [empty] * len(texts)
         if filled:
-            probabilities = self._probabilities([texts[i].lower() for i in filled])
+            probabilities = self._probabilities([texts[i] for i in filled])
             for i, row in zip(filled, probabilities):
                 scores = {domain: float(p) for domain, p in zip(LIFE_DOMAINS, row)}
                 predictions[i] = DomainPrediction(domains_from_scores(scores), scores)
         return predictions
 
-    def _probabilities(self, texts: list[str]) -> Any:
-        """What the pipeline's predict_proba gives, computed directly (see linear_text)."""
-        assert self._scorer is not None
-        return self._scorer.probabilities(texts)
-
-    def _loaded(self) -> None:
-        (_, features), _ = self._pipeline.steps
-        weights, bias = _stacked(self._pipeline)
-        self._scorer = LinearTextScorer(features, weights, bias)
+    def _scorer_of(self, pipeline: Any) -> LinearTextScorer:
+        (_, features), _ = pipeline.steps
+        weights, bias = _stacked(pipeline)
+        return LinearTextScorer(features, weights, bias)
 
 
 def _stacked(pipeline: Any) -> tuple:
