@@ -129,8 +129,12 @@ def failed_targets(report: dict) -> list[str]:
     return failed
 
 
-def main(paths: Sequence[Path], check: bool = False) -> int:
-    """Figures per file; with `check`, exit 1 when a file marked as a test set misses a target."""
+def main(paths: Sequence[Path], check: bool = False, show_misses: bool = False) -> int:
+    """Figures per file; with `check`, exit 1 when a file marked as a test set misses a target.
+
+    Missed crises are printed only with `show_misses`: reading them spends a
+    blind file (the details file under var/results still holds them).
+    """
     from wegwijs.understanding import load_understanding
 
     understanding = load_understanding()
@@ -143,12 +147,12 @@ def main(paths: Sequence[Path], check: bool = False) -> int:
         out = PROJECT_ROOT / "var" / "results" / f"eval-{path.stem}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-        _print(path, report, out)
+        _print(path, report, out, show_misses)
         failed_any |= bool(failed_targets(report))
     return 1 if (check and failed_any) else 0
 
 
-def _print(path: Path, report: dict, out: Path) -> None:
+def _print(path: Path, report: dict, out: Path, show_misses: bool) -> None:
     shown = path.relative_to(PROJECT_ROOT) if path.is_absolute() and PROJECT_ROOT in path.parents else path
     print(f"== {shown}: {report['items']} messages ({report['short_messages']} of at most {SHORT_WORDS} words)")
     print(f"Language accuracy: {report['language_accuracy']:.3f} (short messages {report['language_accuracy_short']:.3f})"
@@ -163,7 +167,7 @@ def _print(path: Path, report: dict, out: Path) -> None:
     print(f"Crisis false alarms: {report['crisis_false_alarm_rate']:.3%}  target <= 2%")
     print(f"Crises flagged or given the safety line: {report['crisis_flagged_or_safety_line']:.3f}; "
           f"safety line on other messages: {report['safety_line_on_others_rate']:.1%}")
-    if report["missed_crises"]:
+    if report["missed_crises"] and show_misses:
         print("Missed crises:", *report["missed_crises"], sep="\n  ")
     print(f"Details: {out.relative_to(PROJECT_ROOT)}")
     failed = failed_targets(report)
