@@ -25,6 +25,14 @@ TARGETS = {
     "crisis_false_alarm_rate": 0.02,
 }
 SHORT_WORDS = 4
+# What raised a crisis flag (Assessment.crisis_reasons): the two models by name,
+# any other reason is a pattern category.
+_MODEL_REASONS = {"model": "intent model", "classifier": "classifier"}
+
+
+def flag_sources(reasons: Iterable[str]) -> str:
+    """'patterns', 'classifier', 'classifier+patterns'...: which detectors raised the flag."""
+    return "+".join(sorted({_MODEL_REASONS.get(reason, "patterns") for reason in reasons})) or "none"
 
 
 @dataclass
@@ -70,6 +78,8 @@ def evaluate(items: list[dict], predict) -> dict:
     scores = Scores()
     domain_pairs: dict[str, list[tuple[set, set]]] = defaultdict(list)
     language_errors: Counter = Counter()
+    found_by: Counter = Counter()
+    false_alarms_by: Counter = Counter()
     missed_crises, false_alarms, examples = [], [], []
     for item in items:
         got = predict(item["text"])
@@ -88,13 +98,16 @@ def evaluate(items: list[dict], predict) -> dict:
             scores.crisis_positive += 1
             scores.crisis_found += got["crisis"]
             scores.crisis_found_or_safety_line += bool(got["crisis"] or got.get("safety_line"))
-            if not got["crisis"]:
+            if got["crisis"]:
+                found_by[flag_sources(got.get("crisis_reasons", ()))] += 1
+            else:
                 missed_crises.append(item["text"])
         else:
             scores.crisis_negative += 1
             scores.safety_lines_on_others += bool(got.get("safety_line"))
             if got["crisis"]:
                 scores.crisis_false_alarms += 1
+                false_alarms_by[flag_sources(got.get("crisis_reasons", ()))] += 1
                 false_alarms.append(item["text"])
     return {
         "items": len(items),
@@ -110,6 +123,8 @@ def evaluate(items: list[dict], predict) -> dict:
         "crisis_positives": scores.crisis_positive,
         "crisis_flagged_or_safety_line": scores.crisis_found_or_safety_line / max(1, scores.crisis_positive),
         "safety_line_on_others_rate": scores.safety_lines_on_others / max(1, scores.crisis_negative),
+        "crises_found_by": dict(found_by.most_common()),
+        "false_alarms_by": dict(false_alarms_by.most_common()),
         "missed_crises": missed_crises,
         "false_alarms": false_alarms,
     }
@@ -142,7 +157,7 @@ def main(paths: Sequence[Path], check: bool = False, show_misses: bool = False) 
     for path in paths:
         items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         started = time.monotonic()
-        report = evaluate(items, lambda text: understanding.triage(text, with_safety_line=True))
+        report = evaluate(items, lambda text: understanding.triage(text, explained=True))
         report["seconds"] = round(time.monotonic() - started, 1)
         out = PROJECT_ROOT / "var" / "results" / f"eval-{path.stem}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +182,9 @@ def _print(path: Path, report: dict, out: Path, show_misses: bool) -> None:
     print(f"Crisis false alarms: {report['crisis_false_alarm_rate']:.3%}  target <= 2%")
     print(f"Crises flagged or given the safety line: {report['crisis_flagged_or_safety_line']:.3f}; "
           f"safety line on other messages: {report['safety_line_on_others_rate']:.1%}")
+    for label, key in (("Crises found by", "crises_found_by"), ("False alarms raised by", "false_alarms_by")):
+        if report[key]:
+            print(f"{label}: " + ", ".join(f"{sources} {n}" for sources, n in report[key].items()))
     if report["missed_crises"] and show_misses:
         print("Missed crises:", *report["missed_crises"], sep="\n  ")
     print(f"Details: {out.relative_to(PROJECT_ROOT)}")

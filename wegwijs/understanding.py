@@ -34,17 +34,18 @@ class Understanding:
         cleaned = inbound_text(text).text
         return self._loop.run_until_complete(self._agent.parse_message(cleaned))
 
-    def triage(self, text: Any, with_safety_line: bool = False) -> dict:
+    def triage(self, text: Any, explained: bool = False) -> dict:
         """One line of `wegwijs triage` output (contracts §2).
 
-        `with_safety_line` adds whether the answer would carry the safety line
-        (for `wegwijs eval`; not part of the contract).
+        `explained` adds whether the answer would carry the safety line and
+        what raised the crisis flag (for `wegwijs eval`; not part of the contract).
         """
         parsed = self.parse(text)
         assessment = Assessment.from_dict(parsed.get(ASSESSMENT_KEY))
         line = assessment.contract_line(text if isinstance(text, str) else clean_inbound_text(text))
-        if with_safety_line:
+        if explained:
             line["safety_line"] = assessment.needs_safety_line
+            line["crisis_reasons"] = list(assessment.crisis_reasons)
         return line
 
     def close(self) -> None:

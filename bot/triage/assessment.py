@@ -11,16 +11,21 @@ from typing import Optional
 
 from bot.language import DEFAULT_LANGUAGE, LanguageGuess, is_trusted_foreign
 from bot.privacy.masking import EMAIL, PHONE, PLACEHOLDERS
+from bot.triage.crisis import DANGER_OVER
 from bot.triage.crisis_model import CRISIS_CLASSIFIER_THRESHOLD
-
-# The intent classifier's confidence in "crisis" above which the model alone
-# raises the crisis flag (the patterns raise it on their own too).
-CRISIS_MODEL_THRESHOLD = 0.85
 
 # Below the flag, from this belief in a crisis on, the normal answer ends with
 # one line of help-line numbers: a missed crisis is the worst error, and one
 # extra line costs a citizen who was not in danger almost nothing.
 SAFETY_LINE_THRESHOLD = 0.3
+
+# The intent classifier's confidence in "crisis" from which it raises the flag,
+# provided the yes/no crisis classifier is at least unsure (SAFETY_LINE_THRESHOLD).
+# Alone, the intent classifier mostly flagged calm messages that share crisis
+# words (a past attempt, a help-line number for a leaflet): on the four spent
+# evaluation files this condition kept every crisis found and removed 5 of 55
+# false alarms (tests/eval/README.md). The patterns raise the flag on their own.
+CRISIS_MODEL_THRESHOLD = 0.85
 
 # Intents that, when the message also names a life domain, are really a help
 # question ("hallo, ik heb schulden").
@@ -44,11 +49,13 @@ class Assessment:
     crisis_reasons: tuple[str, ...] = field(default=())
     domain_scores: dict[str, float] = field(default_factory=dict)
     crisis_score: float = 0.0  # the models' belief in a crisis, flagged or not
+    # Crisis patterns that matched a danger told as past and over: no flag on their own
+    past_danger: tuple[str, ...] = field(default=())
 
     @property
     def needs_safety_line(self) -> bool:
-        """Not flagged, but the models are not sure it is no crisis: the help lines in one line."""
-        return not self.crisis and self.crisis_score >= SAFETY_LINE_THRESHOLD
+        """Not flagged, but not surely no crisis either: the help lines in one line."""
+        return not self.crisis and (self.crisis_score >= SAFETY_LINE_THRESHOLD or bool(self.past_danger))
 
     def as_dict(self) -> dict:
         return {
@@ -58,6 +65,7 @@ class Assessment:
             "crisis_reasons": list(self.crisis_reasons),
             "domain_scores": {d: round(s, 4) for d, s in self.domain_scores.items()},
             "crisis_score": round(self.crisis_score, 4),
+            "past_danger": list(self.past_danger),
         }
 
     @classmethod
@@ -70,6 +78,7 @@ class Assessment:
             crisis_reasons=tuple(data.get("crisis_reasons") or ()),
             domain_scores=dict(data.get("domain_scores") or {}),
             crisis_score=float(data.get("crisis_score") or 0.0),
+            past_danger=tuple(data.get("past_danger") or ()),
         )
 
     def contract_line(self, text: str) -> dict:
@@ -91,11 +100,16 @@ def assess(
     crisis_intent_confidence: float,
     crisis_classifier_score: float = 0.0,
 ) -> Assessment:
-    reasons = list(pattern_categories)
-    if crisis_intent_confidence >= CRISIS_MODEL_THRESHOLD:
-        reasons.append("model")
+    patterns = [category for category in pattern_categories if category != DANGER_OVER]
+    models = []
+    if crisis_intent_confidence >= CRISIS_MODEL_THRESHOLD and crisis_classifier_score >= SAFETY_LINE_THRESHOLD:
+        models.append("model")
     if crisis_classifier_score >= CRISIS_CLASSIFIER_THRESHOLD:
-        reasons.append("classifier")
+        models.append("classifier")
+    # "Three years ago I tried, now it is better": a caseworker would not call
+    # that an emergency, but would name the help lines. The models still decide.
+    past_danger = tuple(patterns) if DANGER_OVER in pattern_categories and not models else ()
+    reasons = [] if past_danger else patterns + models
     return Assessment(
         language=language,
         domains=domains,
@@ -105,6 +119,7 @@ def assess(
         # The yes/no classifier's belief only: the intent classifier's crisis share
         # also rises on long money stories, which is no sign of danger.
         crisis_score=crisis_classifier_score,
+        past_danger=past_danger,
     )
 
 

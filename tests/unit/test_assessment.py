@@ -14,9 +14,13 @@ def test_a_pattern_alone_raises_the_crisis_flag():
     assert make(patterns=["suicide"]).crisis
 
 
-def test_the_model_alone_raises_the_crisis_flag_above_its_threshold():
-    assert make(crisis_confidence=0.95).crisis
-    assert not make(crisis_confidence=0.1).crisis
+def test_the_intent_model_raises_the_crisis_flag_when_the_crisis_classifier_is_unsure_too():
+    assert assess(NL, (), {}, [], 0.95, crisis_classifier_score=0.35).crisis_reasons == ("model",)
+    assert not assess(NL, (), {}, [], 0.1, crisis_classifier_score=0.35).crisis
+    # sure of the intent "crisis" while the yes/no classifier sees no danger: a calm
+    # message that shares crisis words gets no flag (nor the safety line)
+    calm = assess(NL, (), {}, [], 0.95, crisis_classifier_score=0.1)
+    assert not calm.crisis and not calm.needs_safety_line
 
 
 def test_the_crisis_classifier_alone_raises_the_flag_above_its_threshold():
@@ -77,3 +81,14 @@ def test_a_message_without_letters_is_never_a_request(text):
     calm = Assessment(LanguageGuess.from_dict(None), (), False)
     for intent in ("stop", "ask_human", "switch_language", "goodbye"):
         assert routed_intent(intent, text, calm) == "nlu_fallback"
+
+
+def test_a_danger_told_as_past_and_over_gets_the_safety_line_not_the_flag():
+    past = assess(NL, ("wellbeing",), {}, ["danger_over", "suicide"], 0.2, crisis_classifier_score=0.1)
+    assert not past.crisis and past.needs_safety_line and past.past_danger == ("suicide",)
+    assert Assessment.from_dict(past.as_dict()).needs_safety_line
+    # the models still raise the flag on their own, and then the patterns count too
+    sure = assess(NL, (), {}, ["danger_over", "suicide"], 0.2, crisis_classifier_score=0.8)
+    assert sure.crisis and sure.crisis_reasons == ("suicide", "classifier") and not sure.past_danger
+    # the qualifier alone is nothing
+    assert not assess(NL, (), {}, ["danger_over"], 0.0).needs_safety_line

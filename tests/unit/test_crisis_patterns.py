@@ -1666,6 +1666,32 @@ def test_near_crisis_wordings_of_the_new_patterns_match_no_pattern(patterns, lan
     "mon fils se scarifiait il y a deux ans",
 ])
 def test_a_past_attempt_or_self_harm_still_fires_on_purpose(patterns, text):
-    # Telling apart "it is over" from "it is back" is beyond a pattern; the help lines
-    # first are harmless for the one and vital for the other.
+    # The pattern fires; only a message that also says the danger is over gets the
+    # qualifier below (and then the safety line rather than the crisis answer).
     assert "suicide" in patterns.categories(text)
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "I attempted suicide three years ago, now I'm better and want therapy"),
+    ("en", "I used to self-harm as a teenager, I'm fine now, do I have to tell my employer?"),
+    ("nl", "vroeger had ik zelfmoordgedachten, nu gaat het beter maar ik zoek een psycholoog"),
+    ("nl", "Mijn ex heeft me vorig jaar geslagen, hij zit nu in de gevangenis. Ik wil erover praten."),
+    ("fr", "j'ai fait une tentative de suicide il y a deux ans, aujourd'hui ça va mieux, la thérapie est remboursée?"),
+])
+def test_a_danger_told_as_past_and_over_is_qualified(patterns, language, text):
+    categories = patterns.categories(text, {language})
+    assert "danger_over" in categories and len(categories) > 1, categories
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "I attempted suicide three years ago and the thoughts are back"),
+    ("en", "i used to self harm, im fine now but tonight i want to cut again"),
+    ("en", "I tried to kill myself last year. I'm better now but I'm thinking about it again"),
+    ("nl", "vroeger had ik zelfmoordgedachten, nu gaat het beter maar sinds vorige week denk ik er weer aan"),
+    ("nl", "het gaat nu beter want ik heb besloten er een eind aan te maken"),
+    ("nl", "twee jaar geleden heb ik het geprobeerd, nu gaat het goed, maar vannacht wil ik het opnieuw proberen"),
+    ("fr", "j'ai fait une tentative il y a deux ans, ça allait mieux mais les idées noires sont revenues"),
+    ("fr", "il y a un an j'ai voulu mourir, ça va mieux mais ce soir j'ai envie de recommencer"),
+])
+def test_a_danger_that_is_back_or_now_is_not_qualified_as_over(patterns, language, text):
+    assert "danger_over" not in patterns.categories(text, {language}), text

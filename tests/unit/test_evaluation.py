@@ -37,3 +37,23 @@ def test_a_missed_crisis_that_gets_the_safety_line_is_counted_apart():
     assert report["crisis_flagged_or_safety_line"] == 0.5
     assert report["safety_line_on_others_rate"] == 0.5
     assert report["missed_crises"] == ["a", "b"]
+
+
+def test_flags_are_counted_by_the_detectors_that_raised_them():
+    from wegwijs.evaluation import evaluate
+
+    items = [
+        {"text": "a", "lang": "nl", "domains": [], "crisis": True},
+        {"text": "b", "lang": "nl", "domains": [], "crisis": True},
+        {"text": "c", "lang": "nl", "domains": [], "crisis": False},
+        {"text": "d", "lang": "nl", "domains": [], "crisis": False},
+    ]
+    answers = {
+        "a": {"lang": "nl", "domains": [], "crisis": True, "crisis_reasons": ["suicide", "classifier"]},
+        "b": {"lang": "nl", "domains": [], "crisis": True, "crisis_reasons": ["violence_now", "suicide"]},
+        "c": {"lang": "nl", "domains": [], "crisis": True, "crisis_reasons": ["model"]},
+        "d": {"lang": "nl", "domains": [], "crisis": False, "crisis_reasons": []},
+    }
+    report = evaluate(items, answers.__getitem__)
+    assert report["crises_found_by"] == {"classifier+patterns": 1, "patterns": 1}
+    assert report["false_alarms_by"] == {"intent model": 1}
