@@ -48,6 +48,31 @@ def test_asking_to_be_called_back_is_no_crisis(model, text):
     assert model.score(text) < SAFETY_LINE_THRESHOLD
 
 
+# "Tonight" is in many time-bound crises, and in the line a citizen types when a
+# call-back is being booked ("vanavond werk ik laat, bel mij morgen" scored 0.86
+# after one data round). These wordings are not in the training data.
+@pytest.mark.parametrize("text", [
+    "vanavond moet ik werken, bel mij morgen aub",
+    "ik werk tot laat vanavond, morgen bellen is beter",
+    "ce soir je travaille, vous pouvez rappeler demain?",
+    "je travaille ce soir jusqu'à 23h, rappelez demain",
+    "working tonight, can you ring me tomorrow",
+    "i have a late shift tonight so tomorrow please",
+])
+def test_saying_when_to_call_back_tonight_or_tomorrow_is_no_crisis(model, text):
+    assert model.score(text) < CRISIS_CLASSIFIER_THRESHOLD
+
+
+@pytest.mark.parametrize("text", [
+    "ik zie het niet meer zitten, vanavond neem ik al mijn pillen",
+    "ce soir je ne serai plus là",
+    "i have nowhere to sleep tonight",
+    "hij gaat mij vanavond vermoorden",
+])
+def test_a_crisis_tonight_still_scores_above_the_threshold(model, text):
+    assert model.score(text) >= CRISIS_CLASSIFIER_THRESHOLD
+
+
 def test_an_empty_message_is_no_crisis_and_the_model_survives_saving(model, tmp_path: Path):
     assert model.score("   ") == 0.0
     model.save(tmp_path / "crisis.pkl")
