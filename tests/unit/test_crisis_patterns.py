@@ -1692,6 +1692,11 @@ def test_a_danger_told_as_past_and_over_is_qualified(patterns, language, text):
     ("nl", "twee jaar geleden heb ik het geprobeerd, nu gaat het goed, maar vannacht wil ik het opnieuw proberen"),
     ("fr", "j'ai fait une tentative il y a deux ans, ça allait mieux mais les idées noires sont revenues"),
     ("fr", "il y a un an j'ai voulu mourir, ça va mieux mais ce soir j'ai envie de recommencer"),
+    ("fr", "il y a deux ans j'ai essayé de me tuer, maintenant c'est fini pour moi"),
+    ("fr", "avant de payer mes dettes je veux mourir, c'est fini, tout va mieux sans moi"),
+    ("fr", "il y a un an j'ai essayé de me tuer, maintenant je sais que tout va mieux sans moi"),
+    ("en", "I tried to kill myself two years ago, now I know everyone is better off without me"),
+    ("nl", "twee jaar geleden wou ik dood, nu weet ik het: het gaat beter zonder mij"),
 ])
 def test_a_danger_that_is_back_or_now_is_not_qualified_as_over(patterns, language, text):
     assert "danger_over" not in patterns.categories(text, {language}), text
