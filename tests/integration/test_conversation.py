@@ -66,6 +66,21 @@ def test_a_crisis_gets_the_help_lines_first_and_at_once(chat, message):
     assert replies[-1]["buttons"], "then the offer to continue"
 
 
+def test_a_danger_told_as_past_and_over_gets_the_answer_then_the_help_lines(chat):
+    chat.say("hallo")
+    replies = chat.say("twee jaar geleden heb ik een zelfmoordpoging gedaan, nu gaat het goed, "
+                       "wordt een psycholoog terugbetaald")
+    assert "106" not in RestChat.texts(replies), "not the crisis answer"
+    assert "Als ik het goed begrijp" in replies[0]["text"]
+    assert "1813" in replies[-1]["text"], "but the help lines, in one line, last"
+
+
+@pytest.mark.parametrize("message", ["vanavond werk ik laat, bel mij morgen", "je travaille ce soir, rappelez-moi demain"])
+def test_saying_when_to_be_called_is_no_crisis(chat, message):
+    chat.say("hallo")
+    assert "1813" not in RestChat.texts(chat.say(message))
+
+
 def test_one_short_message_does_not_flip_the_language(chat):
     chat.say("hello, i need help with a letter from the tax office")
     assert RestChat.texts(chat.say("merci")).startswith("You are welcome")
