@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 
 from bot.language import CHAT_LANGUAGES, words
 from bot.settings import PROJECT_ROOT
+from bot.triage.assessment import CLASSIFIER_REASON, INTENT_MODEL_REASON
 
 TARGETS = {
     "language_accuracy": 0.98,
@@ -27,7 +28,7 @@ TARGETS = {
 SHORT_WORDS = 4
 # What raised a crisis flag (Assessment.crisis_reasons): the two models by name,
 # any other reason is a pattern category.
-_MODEL_REASONS = {"model": "intent model", "classifier": "classifier"}
+_MODEL_REASONS = {INTENT_MODEL_REASON: "intent model", CLASSIFIER_REASON: "classifier"}
 
 
 def flag_sources(reasons: Iterable[str]) -> str:

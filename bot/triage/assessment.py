@@ -35,6 +35,9 @@ _HELP_QUESTION_OVERRIDABLE = {"greet", "need_help", "thank", "nlu_fallback"}  # 
 # details ("Sam, [☎]" looks like a greeting): such a reply answers a question.
 _SMALL_TALK = {"greet", "goodbye", "thank", "stop", "chitchat", "out_of_scope"}
 _CONTACT_MASKS = (PLACEHOLDERS[PHONE], PLACEHOLDERS[EMAIL])
+# The crisis reasons the two models give; every other reason is a pattern category.
+INTENT_MODEL_REASON = "model"
+CLASSIFIER_REASON = "classifier"
 CRISIS_INTENT = "crisis"
 FOREIGN_INTENT = "foreign_language"
 HELP_QUESTION_INTENT = "describe_problem"
@@ -103,9 +106,9 @@ def assess(
     patterns = [category for category in pattern_categories if category != DANGER_OVER]
     models = []
     if crisis_intent_confidence >= CRISIS_MODEL_THRESHOLD and crisis_classifier_score >= SAFETY_LINE_THRESHOLD:
-        models.append("model")
+        models.append(INTENT_MODEL_REASON)
     if crisis_classifier_score >= CRISIS_CLASSIFIER_THRESHOLD:
-        models.append("classifier")
+        models.append(CLASSIFIER_REASON)
     # "Three years ago I tried, now it is better": a caseworker would not call
     # that an emergency, but would name the help lines. The models still decide.
     past_danger = tuple(patterns) if DANGER_OVER in pattern_categories and not models else ()
