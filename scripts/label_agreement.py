@@ -16,16 +16,11 @@ Only figures are printed, never a message: the evaluation file stays blind.
 from __future__ import annotations
 
 import itertools
-import json
 import sys
 from pathlib import Path
 
 from bot.language import CHAT_LANGUAGES
-from wegwijs.evaluation import micro_f1, per_domain
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+from wegwijs.evaluation import micro_f1, per_domain, read_jsonl
 
 
 def labelled_file(path: Path) -> dict[int, dict]:

@@ -50,6 +50,11 @@ class Scores:
     safety_lines_on_others: int = 0
 
 
+def read_jsonl(path: Path) -> list[dict]:
+    """An evaluation file (or a labeller's file): one JSON object per non-empty line."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def micro_f1(pairs: Iterable[tuple[set, set]]) -> float:
     tp = fp = fn = 0
     for expected, predicted in pairs:
@@ -156,7 +161,7 @@ def main(paths: Sequence[Path], check: bool = False, show_misses: bool = False) 
     understanding = load_understanding()
     failed_any = False
     for path in paths:
-        items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        items = read_jsonl(path)
         started = time.monotonic()
         report = evaluate(items, lambda text: understanding.triage(text, explained=True))
         report["seconds"] = round(time.monotonic() - started, 1)
