@@ -17,7 +17,7 @@ from hypothesis import settings as hypothesis_settings
 
 from bot.storage import create_schema, make_engine
 from wegwijs.bench import endpoints_file
-from wegwijs.supervisor import Ports, ServerGroup
+from wegwijs.supervisor import ServerGroup, free_ports
 from wegwijs.training import NoModelError, current_model
 
 # CI runs the property tests on a fixed set of examples, so a landing never depends on
@@ -74,7 +74,7 @@ def engine(database_url):
     engine.dispose()
 
 
-TEST_PORTS = Ports(rasa=15005, actions=15055, web=18000)
+TEST_PORTS = free_ports()
 
 
 @pytest.fixture(scope="session")

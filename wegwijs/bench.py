@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 from bot.settings import PROJECT_ROOT
-from wegwijs.supervisor import Ports, ServerGroup
+from wegwijs.supervisor import ServerGroup, free_ports
 
 SCRIPT = (
     "hallo",
@@ -34,7 +34,6 @@ SCRIPT = (
     "i need help with a letter from the commune",
     "kan ik met iemand praten",
 )
-BENCH_PORTS = Ports(rasa=25005, actions=25055, web=28000)
 
 
 def endpoints_file(directory: Path, actions_port: int, database: Path) -> Path:
@@ -118,11 +117,12 @@ def main(turns: int = 400) -> int:
 
     model = current_model()
     training = MODELS_DIR / "last-training-seconds"
+    ports = free_ports()
     with tempfile.TemporaryDirectory() as tmp:
-        endpoints = endpoints_file(Path(tmp), BENCH_PORTS.actions, Path(tmp) / "bench.db")
-        group = ServerGroup(model, ports=BENCH_PORTS, endpoints=str(endpoints), sink=None)
+        endpoints = endpoints_file(Path(tmp), ports.actions, Path(tmp) / "bench.db")
+        group = ServerGroup(model, ports=ports, endpoints=str(endpoints), sink=None)
         with group:
-            url = f"http://127.0.0.1:{BENCH_PORTS.rasa}/webhooks/rest/webhook"
+            url = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"
             asyncio.run(_level(url, 4, 40))  # warm-up
             # Back-to-back turns (a stress test: the servers' capacity), then citizens
             # who read and type: 1 s (very fast) and 3 s (still fast for an SMS) on average.

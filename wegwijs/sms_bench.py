@@ -37,12 +37,11 @@ from bot.sms.gsm import cost_eur, segments
 from bot.services import open_services
 from bot.settings import Settings
 from wegwijs.bench import endpoints_file
-from wegwijs.supervisor import Ports, ServerGroup
+from wegwijs.supervisor import ServerGroup, free_ports
 from wegwijs.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TwilioStandIn
 
 SEGMENT_BUDGET = 14
 PRICE_PER_SEGMENT = 0.075
-BENCH_PORTS = Ports(rasa=27005, actions=27055, web=27080)
 PUBLIC_URL = "https://sms.wegwijs.test/webhooks/sms/webhook"
 REFERENCE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 REPLY_WAIT = 90.0
@@ -212,12 +211,13 @@ def measure(model: Path, languages: Sequence[str], log: Optional[IO[str]] = None
     try:
         with tempfile.TemporaryDirectory(prefix="wegwijs-bench-sms-") as tmp:
             database = Path(tmp) / "wegwijs.db"
-            endpoints = endpoints_file(Path(tmp), BENCH_PORTS.actions, database)
+            ports = free_ports()
+            endpoints = endpoints_file(Path(tmp), ports.actions, database)
             environment = sms_environment(twilio, database)
             keep_free_times_from(environment)
-            with ServerGroup(model, ports=BENCH_PORTS, env=environment, endpoints=str(endpoints), sink=log,
+            with ServerGroup(model, ports=ports, env=environment, endpoints=str(endpoints), sink=log,
                              only=("rasa", "actions")):
-                webhook = f"http://127.0.0.1:{BENCH_PORTS.rasa}/webhooks/sms/webhook"
+                webhook = f"http://127.0.0.1:{ports.rasa}/webhooks/sms/webhook"
                 return [play(path, SmsPhone(twilio, webhook)) for path in PATHS if path.language in languages]
     finally:
         twilio.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -33,6 +34,20 @@ class Ports:
     @property
     def worker_health(self) -> int:
         return self.worker or self.web + 1
+
+
+def free_ports() -> Ports:
+    """Four ports the system has free now, for a group started beside others (tests,
+    benchmarks): two test runs or a test run and `make run` never fight over a port."""
+    sockets = [socket.socket() for _ in range(4)]
+    try:
+        for sock in sockets:  # all bound at once, so the four differ
+            sock.bind(("127.0.0.1", 0))
+        rasa, actions, web, worker = (sock.getsockname()[1] for sock in sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
+    return Ports(rasa=rasa, actions=actions, web=web, worker=worker)
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,12 @@ from bot.sms.privacy import PhoneVault
 from bot.storage import make_engine
 from tests.integration.helpers import socket_conversation
 from wegwijs.bench import endpoints_file
-from wegwijs.supervisor import Ports, ServerGroup
+from wegwijs.supervisor import ServerGroup, free_ports
 from wegwijs.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TwilioStandIn
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 
-PORTS = Ports(rasa=19005, actions=19055, web=19080)
+PORTS = free_ports()
 REST = f"http://127.0.0.1:{PORTS.rasa}/webhooks/rest/webhook"
 SMS_PUBLIC_URL = "https://sms.wegwijs.test/webhooks/sms/webhook"
 SMS = f"http://127.0.0.1:{PORTS.rasa}/webhooks/sms/webhook"

@@ -15,10 +15,10 @@ import redis
 
 from bot.inbound import inbound_text
 from tests.integration.helpers import socket_conversation
-from wegwijs.supervisor import Ports, ServerGroup
+from wegwijs.supervisor import ServerGroup, free_ports
 
 pytestmark = [pytest.mark.model, pytest.mark.servers, pytest.mark.production]
-PORTS = Ports(rasa=16005, actions=16055, web=16080)
+PORTS = free_ports()
 
 
 def admin_connection():

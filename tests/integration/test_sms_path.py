@@ -34,12 +34,12 @@ from bot.sms.twilio_api import TwilioSender
 from bot.storage import make_engine
 from wegwijs.bench import endpoints_file
 from wegwijs.sms_bench import PATHS, SEGMENT_BUDGET, SmsPhone, keep_free_times_from, play, sms_environment
-from wegwijs.supervisor import Ports, ServerGroup
+from wegwijs.supervisor import ServerGroup, free_ports
 from wegwijs.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TwilioStandIn
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 
-PORTS = Ports(rasa=17105, actions=17155, web=17180)
+PORTS = free_ports()
 WEBHOOK = f"http://127.0.0.1:{PORTS.rasa}/webhooks/sms/webhook"
 SECRET_KEY = Fernet.generate_key().decode()
 

@@ -20,11 +20,11 @@ from bot.sms.gsm import GSM7, segments
 from bot.sms.privacy import PhoneVault
 from tests.unit.test_sms_twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TwilioStandIn
 from wegwijs.bench import endpoints_file
-from wegwijs.supervisor import Ports, ServerGroup
+from wegwijs.supervisor import ServerGroup, free_ports
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 
-PORTS = Ports(rasa=17005, actions=17055, web=17080)
+PORTS = free_ports()
 PUBLIC_URL = "https://sms.wegwijs.test/webhooks/sms/webhook"  # what Twilio calls, behind a proxy
 WEBHOOK = f"http://127.0.0.1:{PORTS.rasa}/webhooks/sms/webhook"
 SECRET_KEY = Fernet.generate_key().decode()
