@@ -57,3 +57,22 @@ def test_flags_are_counted_by_the_detectors_that_raised_them():
     report = evaluate(items, answers.__getitem__)
     assert report["crises_found_by"] == {"classifier+patterns": 1, "patterns": 1}
     assert report["false_alarms_by"] == {"intent model": 1}
+
+
+def test_false_alarms_are_split_into_near_misses_and_other_messages_where_the_file_marks_them():
+    from wegwijs.evaluation import evaluate
+
+    items = [
+        {"text": "a", "lang": "nl", "domains": [], "crisis": False, "near_miss": True},
+        {"text": "b", "lang": "nl", "domains": [], "crisis": False, "near_miss": True},
+        {"text": "c", "lang": "nl", "domains": [], "crisis": False},
+        {"text": "d", "lang": "nl", "domains": [], "crisis": False},
+        {"text": "e", "lang": "nl", "domains": [], "crisis": False},
+    ]
+    flagged = {"a", "c"}
+    report = evaluate(items, lambda text: {"lang": "nl", "domains": [], "crisis": text in flagged})
+    assert report["crisis_false_alarm_rate"] == 2 / 5
+    assert report["false_alarms_split"] == {"near_misses": [1, 2], "other_messages": [1, 3]}
+    unmarked = evaluate([{**item, "near_miss": False} for item in items],
+                        lambda text: {"lang": "nl", "domains": [], "crisis": text in flagged})
+    assert unmarked["false_alarms_split"] is None
