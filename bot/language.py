@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping, Optional
+
+import yaml
 
 CHAT_LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
 DEFAULT_LANGUAGE = "nl"
@@ -23,31 +27,10 @@ RECOGNISED_LANGUAGES: tuple[str, ...] = CHAT_LANGUAGES + FOREIGN_LANGUAGES
 # Prior weight per language: the chat languages are far more likely here.
 _PRIOR = {code: (1.0 if code in CHAT_LANGUAGES else 0.35) for code in RECOGNISED_LANGUAGES}
 
-# Words that are (nearly) only Flemish/Dutch chat forms; lingua has never seen most.
-_DUTCH_MARKERS = frozenset(
-    "kheb khad kzen kzal kga kwil kweet kben ni niet nog ge gij gulle het een ik mijn mij "
-    "zijn zen hebben heb heeft hebt wil moet kunt ook maar wat hoe geen geld huur schulden "
-    "deurwaarder ocmw mutualiteit ziekenfonds leefloon amai allez alstublieft bedankt dank "
-    "goeiedag goeiemiddag neen nee".split()
-)
-
-# Whole short messages that lingua cannot tell apart ("hallo" looks English to it).
-_SHORT_PHRASES = {
-    **dict.fromkeys(
-        ("hallo", "dag", "goeiedag", "goedendag", "goeiemorgen", "goeiemiddag", "goedemiddag", "goeienavond",
-         "goedenavond", "hoi", "dank u", "dankjewel", "dank je", "bedankt", "ja graag", "nee dank u", "neen"), "nl"),
-    **dict.fromkeys(
-        ("bonjour", "bonsoir", "salut", "coucou", "merci beaucoup", "oui merci", "non merci", "au revoir"), "fr"),
-    **dict.fromkeys(
-        ("hi", "hello", "hello there", "hi there", "good morning", "good afternoon", "good evening", "thanks",
-         "thank you", "thank you very much", "yes please", "no thanks", "bye", "goodbye"), "en"),
-}
-
-_EXPLICIT_SWITCH = {
-    "nl": ("nederlands", "neerlandais", "dutch", "vlaams", "in het nederlands", "flamand"),
-    "fr": ("francais", "frans", "french", "en francais", "in het frans", "in french"),
-    "en": ("english", "engels", "anglais", "in english", "in het engels", "en anglais"),
-}
+# How much a message made of marker words raises its language's weight (1 + this):
+# enough to outweigh lingua on a short message, which it often misreads.
+MARKER_WEIGHT = 4.0
+LANGUAGE_DATA_DIR = Path(__file__).resolve().parent / "data" / "language"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -58,6 +41,63 @@ def _fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(_fold(text))
+
+
+@dataclass(frozen=True)
+class LanguageWords:
+    """Per chat language (bot/data/language/<code>.yml): marker words that raise its
+    weight in a short message, whole short messages it alone says, and the words
+    that ask to switch to it. All folded like `words()`."""
+
+    markers: Mapping[str, frozenset[str]]
+    short_phrases: Mapping[str, str]  # the whole folded message -> its language
+    switch: Mapping[str, tuple[str, ...]]
+    neutral: tuple[str, ...] = ()  # names used alike in every language (neutral.yml)
+
+    @classmethod
+    def load(cls, directory: Path = LANGUAGE_DATA_DIR) -> "LanguageWords":
+        markers, phrases, switch = {}, {}, {}
+        neutral_file = directory / "neutral.yml"
+        neutral = yaml.safe_load(neutral_file.read_text(encoding="utf-8")) if neutral_file.is_file() else {}
+        for path in sorted(directory.glob("??.yml")):
+            code = path.stem
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            markers[code] = frozenset(" ".join(words(str(w))) for w in data.get("markers") or ())
+            phrases.update({" ".join(words(str(p))): code for p in data.get("short_phrases") or ()})
+            switch[code] = tuple(" ".join(words(str(p))) for p in data.get("switch") or ())
+        names = tuple(" ".join(words(str(n))) for n in (neutral or {}).get("neutral") or ())
+        return cls(markers, phrases, switch, names)
+
+    def without_neutral(self, text: str) -> str:
+        """The text without the names every language uses, unless that leaves no word."""
+        if not self.neutral:
+            return text
+        pattern = _neutral_pattern(self.neutral)
+        rest = pattern.sub(" ", _fold(text))
+        if not words(rest):
+            return text
+        # Detection reads the original spelling (accents tell French apart), so
+        # the names are cut from the original where folding kept the length.
+        folded = _fold(text)
+        if len(folded) != len(text):
+            return rest
+        kept, last = [], 0
+        for match in pattern.finditer(folded):
+            kept.append(text[last:match.start()])
+            last = match.end()
+        kept.append(text[last:])
+        return " ".join(kept)
+
+
+@lru_cache(maxsize=8)
+def _neutral_pattern(names: tuple[str, ...]) -> "re.Pattern[str]":
+    alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])")
+
+
+@lru_cache(maxsize=1)
+def language_words() -> LanguageWords:
+    return LanguageWords.load()
 
 
 @dataclass(frozen=True)
@@ -97,10 +137,12 @@ def has_non_latin_script(text: str) -> bool:
 class LanguageDetector:
     """lingua, restricted to RECOGNISED_LANGUAGES, with the chat-language prior."""
 
-    def __init__(self, languages: Iterable[str] = RECOGNISED_LANGUAGES) -> None:
+    def __init__(self, languages: Iterable[str] = RECOGNISED_LANGUAGES,
+                 known_words: Optional[LanguageWords] = None) -> None:
         from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
         self._codes = tuple(languages)
+        self._words = known_words or language_words()
         lingua_languages = [
             Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in self._codes
         ]
@@ -115,18 +157,18 @@ class LanguageDetector:
         letters = sum(len(t) for t in tokens)
         if letters < 2:
             return LanguageGuess(None, 0.0)
-        phrase = _SHORT_PHRASES.get(" ".join(tokens))
+        phrase = self._words.short_phrases.get(" ".join(tokens))
         if phrase:
             return LanguageGuess(phrase, 0.9, ((phrase, 0.9),))
-        values = self._detector.compute_language_confidence_values(text)
+        values = self._detector.compute_language_confidence_values(self._words.without_neutral(text))
         scores = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
-        dutch_hits = sum(1 for t in tokens if t in _DUTCH_MARKERS)
         weighted = {}
         for code in self._codes:
             weight = _PRIOR.get(code, 0.35)
-            if code == "nl" and dutch_hits:
-                # Flemish chat forms ("kheb ni") look like nothing lingua knows.
-                weight *= 1.0 + 2.0 * dutch_hits / len(tokens)
+            hits = sum(1 for t in tokens if t in self._words.markers.get(code, ()))
+            if hits:
+                # Chat forms ("kheb ni", "jsuis", "pls") look like nothing lingua knows.
+                weight *= 1.0 + MARKER_WEIGHT * hits / len(tokens)
             weighted[code] = scores.get(code, 0.0) * weight
         total = sum(weighted.values()) or 1.0
         ranking = tuple(sorted(((c, v / total) for c, v in weighted.items()), key=lambda cv: -cv[1]))
@@ -143,7 +185,7 @@ def explicit_language_request(text: str) -> Optional[str]:
     if not tokens or len(tokens) > 6:
         return None
     folded = " ".join(tokens)
-    for code, phrases in _EXPLICIT_SWITCH.items():
+    for code, phrases in language_words().switch.items():
         for phrase in phrases:
             if re.search(rf"(^| ){re.escape(phrase)}( |$)", folded):
                 return code

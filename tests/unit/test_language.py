@@ -37,6 +37,39 @@ def test_greetings_and_thanks_are_known_words_not_guesses(detector, text, expect
     assert detector.detect(text).code == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Words lingua reads as Dutch ("want", "die"), English by their other words.
+        ("i want to die", "en"),
+        ("leefloon how much?", "en"),
+        ("what is wegwijs", "en"),
+        ("c'est quoi Wegwijs", "fr"),
+        ("tu es chatgpt ?", "fr"),
+        ("g 1 probleme", "fr"),
+        ("kzit zonder eten", "nl"),
+        ("tis dringend", "nl"),
+    ],
+)
+def test_marker_words_decide_short_messages_that_lingua_gets_wrong(detector, text, expected):
+    assert detector.detect(text).code == expected
+
+
+def test_marker_words_are_data_per_language(tmp_path):
+    from bot.language import LanguageDetector, LanguageWords
+
+    (tmp_path / "nl.yml").write_text("markers: []\nshort_phrases: []\nswitch: []\n", encoding="utf-8")
+    (tmp_path / "en.yml").write_text("markers: [I, Want]\nshort_phrases: [Yo]\nswitch: [English]\n", encoding="utf-8")
+    known = LanguageWords.load(tmp_path)
+    assert known.markers["en"] == {"i", "want"} and known.short_phrases == {"yo": "en"}
+    without = LanguageDetector(known_words=LanguageWords.load(tmp_path / "none"))
+    with_markers = LanguageDetector(known_words=known)
+    text = "ik want die"  # Dutch to lingua; two English markers here outweigh it
+    assert without.detect(text).code == "nl"
+    assert with_markers.detect(text).code == "en"
+    assert with_markers.detect("yo").code == "en"
+
+
 def test_digits_and_emoji_have_no_language(detector):
     assert detector.detect("2").code is None
     assert detector.detect("👍🙏").code is None
