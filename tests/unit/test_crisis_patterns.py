@@ -1700,3 +1700,64 @@ def test_a_danger_told_as_past_and_over_is_qualified(patterns, language, text):
 ])
 def test_a_danger_that_is_back_or_now_is_not_qualified_as_over(patterns, language, text):
     assert "danger_over" not in patterns.categories(text, {language}), text
+
+
+# Kinds of phrasing that earlier blind files showed the patterns missing (2026-12-03): leaving
+# life, burning oneself and wanting more, a written threat for tonight, locked in, someone at
+# the lock now, on the street tonight after being thrown out today. Worded afresh here, so the
+# test says the kind is caught, not one message.
+@pytest.mark.parametrize("language, text, category", [
+    ("uk", "ми вирішили: завтра я піду з життя", "suicide"),
+    ("ru", "я решила уйду из жизни этой ночью", "suicide"),
+    ("uk", "знову обпекла собі руку сигаретою, хочу ще", "suicide"),
+    ("ru", "обожгла себе руку утюгом специально", "suicide"),
+    ("tr", "bu aksam her seye son vermek istiyorum artik", "suicide"),
+    ("tr", "kocam aradi, eve gelip beni oldurecegini soyledi", "violence_now"),
+    ("es", "díganle a mis hijos que los quiero. perdón", "suicide"),
+    ("es", "he regalado todas mis cosas, mañana ya no voy a necesitar nada", "suicide"),
+    ("pt", "doei tudo o que tenho, depois desta noite não vou precisar de mais nada", "suicide"),
+    ("en", "i gave all my things away, tomorrow it wont matter", "suicide"),
+    ("en", "burned my arm with a lighter again and i want more", "suicide"),
+    ("en", "I've decided to leave this world tonight", "suicide"),
+    ("fr", "je me brûle le bras et j'ai envie de recommencer", "suicide"),
+    ("nl", "ik heb mijn arm verbrand met opzet en ik wil er nog meer", "suicide"),
+    ("nl", "mijn broer heeft ons in de kelder opgesloten en ik krijg de deur ni open", "violence_now"),
+    ("nl", "ze bellen dat er vanavond bloed gaat vloeien... sorry: er gaat bloed vloeien vanavond", "violence_now"),
+    ("nl", "mijn vader dreigt dat ik ni levend thuis geraak als ik met hem trouw weiger", "violence_now"),
+    ("nl", "iemand probeert nu onze voordeur open te maken, mijn ex heeft nog een sleutel", "violence_now"),
+    ("fr", "ma belle-famille a dit que je ne sortirai pas vivante si je refuse le mariage", "violence_now"),
+    ("fr", "ils arrivent cette nuit et il y aura du sang", "violence_now"),
+    ("en", "he texted that i wont get out of this house alive", "violence_now"),
+    ("en", "his brothers are coming tonight, there will be blood", "violence_now"),
+    ("ru", "бывший пытается выломать дверь, я одна с детьми", "violence_now"),
+    ("uk", "хтось намагається відкрити мої двері, я боюся", "violence_now"),
+    ("uk", "нам з мамою нема де спати сьогодні", "no_shelter_tonight"),
+    ("ru", "нас с мамой нет где ночевать", "no_shelter_tonight"),
+    ("uk", "сьогодні нас із дітьми вигнали з квартири", "no_shelter_tonight"),
+    ("ar", "نحن وأولادي في الشارع الليلة", "no_shelter_tonight"),
+    ("ar", "طردونا اليوم من البيت وما عندنا مكان", "no_shelter_tonight"),
+])
+def test_more_kinds_of_crisis_phrasing_are_caught(patterns, language, text, category):
+    assert category in patterns.categories(text, {language}), text
+
+
+@pytest.mark.parametrize("language, text", [
+    ("nl", "ik heb mijn hand verbrand bij het koken, kan ik naar de dokter zonder geld"),
+    ("nl", "de slotenmaker probeert de deur open te maken maar het lukt ni"),
+    ("nl", "ik heb vroeger in een instelling gezeten, ze hebben mij toen opgesloten"),
+    ("en", "i burned my hand cooking again, where is a cheap doctor"),
+    ("en", "I want to leave this country, how do I cancel my registration"),
+    ("en", "my ex said i would never get out of debt alive lol"),
+    ("fr", "je me suis brûlé la main en cuisinant, c'est remboursé?"),
+    ("fr", "merci, je n'ai plus besoin de rien"),
+    ("pt", "Obrigado, já não vou precisar de nada"),
+    ("pt", "dei as minhas coisas porque vou mudar de casa"),
+    ("es", "gracias, ya no necesito nada más"),
+    ("es", "regalé mis cosas antes de la mudanza"),
+    ("ru", "в прошлом году нас выгнали из квартиры, теперь у нас долги"),
+    ("uk", "минулого року нас вигнали з квартири, тепер маємо борги"),
+    ("ar", "الشارع الذي أسكن فيه مظلم في الليل، هل يمكن إصلاح الإنارة؟"),
+    ("ar", "أين يمكنني أن أنام إذا فقدت بيتي الشهر القادم؟"),
+])
+def test_their_everyday_look_alikes_are_not(patterns, language, text):
+    assert patterns.categories(text, {language}) == [], text
