@@ -122,7 +122,7 @@ class ActionCrisis(_ConversationAction):
 class ActionForeignLanguage(_ConversationAction):
     answers_flow = False
     greets_first = False  # the greeting would be in a language they may not read
-    adds_safety_line = False  # the offer is in their language; the crisis patterns cover it
+    adds_safety_line = False  # the offer ends with the help lines in their language
 
     def name(self) -> Text:
         return "action_foreign_language"

@@ -122,10 +122,13 @@ class Dialogue:
         return Turn(turn.replies + (self._say(language, "safety_line"),), turn.slots)
 
     def foreign_offer(self, foreign: str) -> Turn:
-        """A short message in the citizen's language: interpreter, or nl/fr/en."""
+        """A short message in the citizen's language: interpreter, or nl/fr/en; then
+        the help lines, always: only the crisis patterns read these languages, and
+        they miss more than the models do in nl/fr/en (tests/eval/README.md)."""
         buttons = [Button(self.texts.foreign(foreign, "interpreter_button"), self.texts.get("nl", "human_payload"))]
         buttons += [Button(self.texts.language_name(code), self.texts.language_name(code)) for code in CHAT_LANGUAGES]
-        return Turn((Reply(self.texts.foreign(foreign, "offer"), tuple(buttons)),), {"pending": None})
+        text = f"{self.texts.foreign(foreign, 'offer')}\n{self.texts.foreign(foreign, 'crisis')}"
+        return Turn((Reply(text, tuple(buttons)),), {"pending": None})
 
     def human(self, language: str, foreign: Optional[str] = None) -> Turn:
         if foreign and foreign in self.texts.foreign_languages:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from bot.inbound import clean_inbound_text, inbound_text
-from bot.triage.assessment import Assessment
+from bot.triage.assessment import FOREIGN_INTENT, Assessment
 
 ASSESSMENT_KEY = "wegwijs"
 
@@ -44,7 +44,9 @@ class Understanding:
         assessment = Assessment.from_dict(parsed.get(ASSESSMENT_KEY))
         line = assessment.contract_line(text if isinstance(text, str) else clean_inbound_text(text))
         if explained:
-            line["safety_line"] = assessment.needs_safety_line
+            # The offer in a language we do not chat in always ends with the help lines.
+            routed = (parsed.get("intent") or {}).get("name")
+            line["safety_line"] = assessment.needs_safety_line or (not assessment.crisis and routed == FOREIGN_INTENT)
             line["crisis_reasons"] = list(assessment.crisis_reasons)
         return line
 

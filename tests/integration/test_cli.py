@@ -102,3 +102,13 @@ def test_eval_reports_each_file_and_check_fails_below_target(model, tmp_path):
     assert "Missed crises:\n  waar is de voedselbank" in shown.stdout
     report = json.loads((PROJECT_ROOT / "var" / "results" / "eval-wrong.json").read_text(encoding="utf-8"))
     assert report["language_accuracy"] == 0.0 and report["crisis_recall"] == 0.0
+
+
+def test_eval_counts_the_help_lines_that_end_every_offer_in_a_language_we_do_not_chat_in(model, tmp_path):
+    # Deliberately labelled a crisis: no pattern flags it, but the Polish offer ends with the help lines.
+    polish = tmp_path / "polish.jsonl"
+    polish.write_text(json.dumps({"text": "Dzień dobry, szukam pomocy z czynszem za mieszkanie", "lang": "pl",
+                                  "domains": None, "crisis": True}) + "\n", encoding="utf-8")
+    done = subprocess.run([WEGWIJS, "eval", str(polish)], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+    assert "Crisis recall: 0.000 of 1" in done.stdout, done.stdout
+    assert "Crises flagged or given the safety line: 1.000" in done.stdout

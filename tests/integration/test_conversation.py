@@ -96,6 +96,7 @@ def test_an_explicit_language_switch_always_works(chat):
 def test_a_message_in_german_gets_a_short_german_offer(chat):
     replies = chat.say("Ich brauche Hilfe, ich kann meine Miete nicht bezahlen")
     assert "Dolmetscher" in replies[0]["text"]
+    assert all(number in replies[0]["text"] for number in ("112", "1813", "1712")), "the help lines, always"
     titles = [b["title"] for b in replies[0]["buttons"]]
     assert titles[-3:] == ["Nederlands", "Français", "English"]
     info = RestChat.texts(chat.say(replies[0]["buttons"][0]["payload"]))
