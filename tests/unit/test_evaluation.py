@@ -76,3 +76,26 @@ def test_false_alarms_are_split_into_near_misses_and_other_messages_where_the_fi
     unmarked = evaluate([{**item, "near_miss": False} for item in items],
                         lambda text: {"lang": "nl", "domains": [], "crisis": text in flagged})
     assert unmarked["false_alarms_split"] is None
+
+
+def test_crises_in_languages_only_the_patterns_read_are_counted_apart():
+    from wegwijs.evaluation import evaluate
+
+    items = [
+        {"text": "a", "lang": "nl", "domains": ["safety"], "crisis": True},
+        {"text": "b", "lang": "pl", "domains": None, "crisis": True},
+        {"text": "c", "lang": "pl", "domains": None, "crisis": True},
+        {"text": "d", "lang": "pl", "domains": None, "crisis": False},
+        {"text": "e", "lang": "fr", "domains": ["debt"], "crisis": False},
+    ]
+    answers = {
+        "a": {"lang": "nl", "domains": ["safety"], "crisis": True},
+        "b": {"lang": "pl", "domains": [], "crisis": True},
+        "c": {"lang": "pl", "domains": [], "crisis": False, "safety_line": True},
+        "d": {"lang": "pl", "domains": [], "crisis": False, "safety_line": True},
+        "e": {"lang": "fr", "domains": ["debt"], "crisis": False, "safety_line": False},
+    }
+    report = evaluate(items, answers.__getitem__)
+    assert report["crisis_found_by_language_kind"] == {"nl_fr_en": [1, 1], "other_languages": [1, 2]}
+    assert report["safety_line_on_others_rate"] == 0.5
+    assert report["safety_line_on_others_rate_nl_fr_en"] == 0.0

@@ -1,0 +1,53 @@
+"""Crisis phrasings and their everyday look-alikes, per language, as data.
+
+`crisis_phrases/<language>.yml` lists messages a crisis pattern of that
+language must flag (with the category) and messages none may flag. Written by
+speakers of the language who saw neither the evaluation files nor the models.
+"""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.triage.crisis import load_crisis_patterns
+
+PHRASES_DIR = Path(__file__).parent / "crisis_phrases"
+
+
+def _cases(key: str) -> list:
+    cases = []
+    for path in sorted(PHRASES_DIR.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in data.get(key) or []:
+            if key == "crisis":
+                cases.append(pytest.param(path.stem, item["text"], item["category"], id=f"{path.stem}-{len(cases)}"))
+            else:
+                cases.append(pytest.param(path.stem, item, id=f"{path.stem}-{len(cases)}"))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def patterns():
+    return load_crisis_patterns()
+
+
+# The languages only the patterns read (no model is trained on them).
+PATTERN_ONLY_LANGUAGES = {"ar", "de", "es", "it", "pl", "pt", "ro", "ru", "tr", "uk"}
+
+
+def test_every_language_file_has_both_kinds():
+    assert PATTERN_ONLY_LANGUAGES <= {path.stem for path in PHRASES_DIR.glob("*.yml")}
+    for path in sorted(PHRASES_DIR.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        assert len(data.get("crisis") or []) >= 30 and len(data.get("not_crisis") or []) >= 30, path.name
+
+
+@pytest.mark.parametrize("language, text, category", _cases("crisis"))
+def test_a_crisis_is_flagged_in_its_language(patterns, language, text, category):
+    assert category in patterns.categories(text, {language}), text
+
+
+@pytest.mark.parametrize("language, text", _cases("not_crisis"))
+def test_its_look_alike_is_not(patterns, language, text):
+    assert patterns.categories(text, {language}) == [], text
