@@ -58,7 +58,7 @@ stories: train
 
 ## eval: language, domain and crisis figures on the evaluation files (tests/eval/README.md)
 eval: train
-	$(BIN)/wegwijs eval tests/eval/heldout_5.jsonl tests/eval/short_heldout.jsonl tests/eval/heldout_4.jsonl tests/eval/heldout_3.jsonl tests/eval/heldout.jsonl tests/eval/crisis_heldout_2.jsonl tests/eval/crisis_heldout.jsonl tests/eval/dev.jsonl tests/eval/short_dev.jsonl
+	$(BIN)/wegwijs eval tests/eval/crisis_heldout_3.jsonl tests/eval/heldout_5.jsonl tests/eval/short_heldout.jsonl tests/eval/heldout_4.jsonl tests/eval/heldout_3.jsonl tests/eval/heldout.jsonl tests/eval/crisis_heldout_2.jsonl tests/eval/crisis_heldout.jsonl tests/eval/dev.jsonl tests/eval/short_dev.jsonl
 
 ## bench: latency, throughput, training time and memory through the running servers
 bench: train
